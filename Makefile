@@ -1,0 +1,55 @@
+# The two commands of the README are `make book` and `make test`; both create the
+# pinned virtual environment .venv on first use (needs only python3 and make).
+#   make book      build the HTML book into _build/html (warnings are errors)
+#   make test      everything CI checks (lint, unit tests, strict nbval of every chapter)
+#   make execute   re-execute every chapter in place, in the pinned environment
+#   make serve     serve _build/html on http://127.0.0.1:8000
+#   make clean     remove _build and caches (keeps .venv)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+CHAPTERS := $(wildcard chapters/*.ipynb)
+# Everything runs with the same kernel and no GUI backend, locally and in CI.
+export MPLBACKEND := module://matplotlib_inline.backend_inline
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test lint unit execute serve clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	rm -f $(VENV)/.installed-* && touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+test: lint $(STAMP)
+	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+execute: $(STAMP)
+	for nb in $(CHAPTERS); do \
+		echo "executing $$nb"; \
+		$(BIN)/jupyter execute --inplace --kernel_name=python3 "$$nb"; \
+	done
+
+serve:
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -1,0 +1,68 @@
+"""lstm_lib: the NumPy LSTM of the course "LSTM, dissected".
+
+Every name the chapters use is importable from here::
+
+    from lstm_lib import LSTMParams, lstm_forward, lstm_backward
+
+Modules, one idea each:
+
+* :mod:`lstm_lib.params`: :class:`LSTMParams`, :class:`RNNParams` (weights in the seed's notation)
+* :mod:`lstm_lib.activations`: numerically stable σ and tanh
+* :mod:`lstm_lib.lstm`: the LSTM cell, one step and a sequence, forward and backward
+* :mod:`lstm_lib.rnn`: the simple RNN with the same API
+* :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
+* :mod:`lstm_lib.gradient_flow`: gradient norms over time (the forget-bias slider)
+"""
+
+from lstm_lib import gradcheck, gradient_flow
+from lstm_lib.activations import sigmoid, tanh
+from lstm_lib.gradcheck import numerical_gradient, relative_error
+from lstm_lib.gradient_flow import GradientNorms, gradient_norms
+from lstm_lib.lstm import (
+    LSTMCache,
+    LSTMStepCache,
+    lstm_backward,
+    lstm_cell_state_gradients,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+)
+from lstm_lib.params import LSTMParams, RNNParams
+from lstm_lib.rnn import (
+    RNNCache,
+    RNNStepCache,
+    rnn_backward,
+    rnn_forward,
+    rnn_hidden_state_gradients,
+    rnn_step_backward,
+    rnn_step_forward,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradientNorms",
+    "LSTMCache",
+    "LSTMParams",
+    "LSTMStepCache",
+    "RNNCache",
+    "RNNParams",
+    "RNNStepCache",
+    "gradcheck",
+    "gradient_flow",
+    "gradient_norms",
+    "lstm_backward",
+    "lstm_cell_state_gradients",
+    "lstm_forward",
+    "lstm_step_backward",
+    "lstm_step_forward",
+    "numerical_gradient",
+    "relative_error",
+    "rnn_backward",
+    "rnn_forward",
+    "rnn_hidden_state_gradients",
+    "rnn_step_backward",
+    "rnn_step_forward",
+    "sigmoid",
+    "tanh",
+]

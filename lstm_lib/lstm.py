@@ -1,0 +1,444 @@
+"""The LSTM cell: one step and a whole sequence, forward and backward.
+
+Notation (``../shared`` §1, chapter "The three gates"): for a batch of B rows,
+``x_t`` is (B, D), ``h_{t-1}, C_{t-1}`` are (B, H), ``z = [h_{t-1}, x_t]`` is (B, H+D)::
+
+    f_t = σ(W_f·z + b_f)                 (1)  forget gate
+    i_t = σ(W_i·z + b_i)                 (2)  input gate
+    C̃_t = tanh(W_C·z + b_C)              (3)  candidate values
+    C_t = f_t * C_{t-1} + i_t * C̃_t      (4)  cell-state update
+    o_t = σ(W_o·z + b_o)                 (5)  output gate
+    h_t = o_t * tanh(C_t)                (6)  hidden state
+
+``·`` is a matrix product (in code ``z @ W.T``), ``*`` is element-wise.
+
+Two implementations of the same equations live here:
+
+* :func:`lstm_step_forward` / :func:`lstm_step_backward` follow the equations line by
+  line: they are the teaching text, and the tests' oracle.
+* :func:`lstm_forward` / :func:`lstm_backward` run a sequence fast: the four weight
+  matrices are stacked into one (4H, H+D) matrix, the input projections of all T
+  steps are one matrix product, and the weight gradients are one product over all
+  steps. The tests check them against a loop of step functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstm_lib._validate import as_float_array, check_cache, float_array
+from lstm_lib.activations import sigmoid
+from lstm_lib.params import LSTMParams
+
+__all__ = [
+    "LSTMCache",
+    "LSTMStepCache",
+    "lstm_backward",
+    "lstm_cell_state_gradients",
+    "lstm_forward",
+    "lstm_step_backward",
+    "lstm_step_forward",
+]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_params(params: object, cls: type, name: str = "params") -> None:
+    """``TypeError`` unless ``params`` is a ``cls`` (its fields were checked when built)."""
+    if not isinstance(params, cls):
+        raise TypeError(f"{name}: expected {cls.__name__}, got {type(params).__name__}")
+
+
+def check_step_inputs(
+    x_t: object, h_prev: object, states: dict[str, object], params: LSTMParams | object
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], bool]:
+    """Validate one step's inputs: ``x_t`` (B, D) or (D,), each state (B, H) or (H,).
+
+    Returns the arrays made 2-D, and whether the call was unbatched (1-D).
+    """
+    dtype = params.dtype
+    H, D = params.hidden_size, params.input_size
+    x_t = as_float_array("x_t", x_t, dtype)
+    if x_t.ndim == 1:
+        unbatched = True
+        x_t = float_array("x_t", x_t, ("D",), (D,), dtype)[None]
+    else:
+        unbatched = False
+        x_t = float_array("x_t", x_t, ("B", "D"), (None, D), dtype)
+    B = x_t.shape[0]
+    dims, sizes = (("H",), (H,)) if unbatched else (("B", "H"), (B, H))
+    arrays = []
+    for name, value in {"h_prev": h_prev, **states}.items():
+        array = float_array(name, value, dims, sizes, dtype)
+        arrays.append(array[None] if unbatched else array)
+    return x_t, arrays[0], arrays[1:], unbatched
+
+
+def check_sequence_inputs(
+    xs: object, h0: object, states: dict[str, object], params: LSTMParams | object
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Validate ``xs`` (T, B, D) and initial states (B, H) against ``params``."""
+    dtype = params.dtype
+    H, D = params.hidden_size, params.input_size
+    xs = float_array("xs", xs, ("T", "B", "D"), (None, None, D), dtype)
+    if xs.shape[0] == 0 or xs.shape[1] == 0:
+        raise ValueError(f"xs: expected shape (T, B, D) with T >= 1 and B >= 1, got {xs.shape}")
+    B = xs.shape[1]
+    arrays = [
+        float_array(name, value, ("B", "H"), (B, H), dtype)
+        for name, value in {"h0": h0, **states}.items()
+    ]
+    return xs, arrays[0], arrays[1:]
+
+
+# --------------------------------------------------------------------------- one step
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMStepCache:
+    """What :func:`lstm_step_backward` needs from :func:`lstm_step_forward`.
+
+    Every array is (B, H) except ``z`` (B, H+D). The gate values are the ones of
+    equations (1)-(6), so a chapter can read them: ``cache.f_t`` is the forget gate.
+    """
+
+    z: np.ndarray  #: [h_{t-1}, x_t]
+    c_prev: np.ndarray  #: C_{t-1}
+    f_t: np.ndarray
+    i_t: np.ndarray
+    C_tilde: np.ndarray  #: C̃_t
+    o_t: np.ndarray
+    tanh_c: np.ndarray  #: tanh(C_t)
+    params: LSTMParams
+    unbatched: bool  #: the inputs were 1-D; outputs of the backward step are 1-D too
+
+
+def lstm_step_forward(
+    x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: LSTMParams
+) -> tuple[np.ndarray, np.ndarray, LSTMStepCache]:
+    """One LSTM step, equations (1)-(6), written as in the chapter "The three gates".
+
+    Parameters
+    ----------
+    x_t : array (B, D) or (D,)
+    h_prev, c_prev : arrays (B, H) or (H,)
+        ``h_{t-1}`` and ``C_{t-1}``.
+    params : LSTMParams
+
+    Returns
+    -------
+    h_t, c_t : arrays shaped like ``h_prev``
+    cache : LSTMStepCache, for :func:`lstm_step_backward`
+    """
+    check_params(params, LSTMParams)
+    x_t, h_prev, (c_prev,), unbatched = check_step_inputs(x_t, h_prev, {"c_prev": c_prev}, params)
+
+    z = np.concatenate([h_prev, x_t], axis=1)  # [h_{t-1}, x_t], h first
+    f_t = sigmoid(z @ params.W_f.T + params.b_f)  # (1) forget gate
+    i_t = sigmoid(z @ params.W_i.T + params.b_i)  # (2) input gate
+    C_tilde = np.tanh(z @ params.W_C.T + params.b_C)  # (3) candidate values
+    c_t = f_t * c_prev + i_t * C_tilde  # (4) cell-state update
+    o_t = sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
+    tanh_c = np.tanh(c_t)
+    h_t = o_t * tanh_c  # (6) hidden state
+
+    cache = LSTMStepCache(z, c_prev, f_t, i_t, C_tilde, o_t, tanh_c, params, unbatched)
+    if unbatched:
+        return h_t[0], c_t[0], cache
+    return h_t, c_t, cache
+
+
+def lstm_step_backward(
+    dh_t: np.ndarray, dc_t: np.ndarray, cache: LSTMStepCache
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
+    """Backward pass of one step: the chain rule through equations (6) back to (1).
+
+    Parameters
+    ----------
+    dh_t, dc_t : arrays (B, H) (or (H,) for an unbatched step)
+        ∂L/∂h_t and the gradient reaching ``C_t`` from later steps, ∂L/∂C_t.
+    cache : LSTMStepCache from :func:`lstm_step_forward`
+
+    Returns
+    -------
+    dx_t : (B, D)
+    dh_prev, dc_prev : (B, H)
+        ∂L/∂h_{t-1} and ∂L/∂C_{t-1}. Along the cell state alone
+        ``dc_prev = dc * f_t``: the direct path of chapter "Vanishing gradients".
+    grads : LSTMParams of ∂L/∂W_f, ..., ∂L/∂b_o
+    """
+    check_cache("cache", cache, LSTMStepCache, "lstm_step_forward")
+    params = cache.params
+    B, H = cache.c_prev.shape
+    dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
+    dh_t = float_array("dh_t", dh_t, dims, sizes, params.dtype).reshape(B, H)
+    dc_t = float_array("dc_t", dc_t, dims, sizes, params.dtype).reshape(B, H)
+    f_t, i_t, C_tilde, o_t, tanh_c = cache.f_t, cache.i_t, cache.C_tilde, cache.o_t, cache.tanh_c
+
+    do_t = dh_t * tanh_c  # from (6)
+    dc = dc_t + dh_t * o_t * (1 - tanh_c**2)  # from (6): total ∂L/∂C_t
+    df_t = dc * cache.c_prev  # from (4)
+    di_t = dc * C_tilde  # from (4)
+    dC_tilde = dc * i_t  # from (4)
+    dc_prev = dc * f_t  # from (4): the direct path
+
+    # Through the nonlinearities to the pre-activations a = W·z + b.
+    da_f = df_t * f_t * (1 - f_t)
+    da_i = di_t * i_t * (1 - i_t)
+    da_C = dC_tilde * (1 - C_tilde**2)
+    da_o = do_t * o_t * (1 - o_t)
+
+    grads = LSTMParams(
+        W_f=da_f.T @ cache.z,
+        W_i=da_i.T @ cache.z,
+        W_C=da_C.T @ cache.z,
+        W_o=da_o.T @ cache.z,
+        b_f=da_f.sum(axis=0),
+        b_i=da_i.sum(axis=0),
+        b_C=da_C.sum(axis=0),
+        b_o=da_o.sum(axis=0),
+    )
+    dz = da_f @ params.W_f + da_i @ params.W_i + da_C @ params.W_C + da_o @ params.W_o
+    dh_prev, dx_t = dz[:, :H], dz[:, H:]
+    if cache.unbatched:
+        return dx_t[0], dh_prev[0], dc_prev[0], grads
+    return dx_t, dh_prev, dc_prev, grads
+
+
+# --------------------------------------------------------------------------- a sequence
+
+# The fused weight matrix stacks the gates in this order, so that the three sigmoid
+# gates are one contiguous block of 3H columns and C̃ is the last H.
+_FUSED_ORDER = ("f", "i", "o", "C")
+
+
+def _fused_weights(params: LSTMParams) -> tuple[np.ndarray, np.ndarray]:
+    """``W`` (4H, H+D) and ``b`` (4H,): the four gates stacked in ``_FUSED_ORDER``."""
+    W = np.concatenate([getattr(params, f"W_{g}") for g in _FUSED_ORDER], axis=0)
+    b = np.concatenate([getattr(params, f"b_{g}") for g in _FUSED_ORDER])
+    return W, b
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMCache:
+    """What :func:`lstm_backward` needs from :func:`lstm_forward`.
+
+    Attributes
+    ----------
+    xs : (T, B, D)
+    h0, c0 : (B, H)
+    hs, cs : (T, B, H)
+        ``h_t`` and ``C_t`` for t = 1..T.
+    tanh_cs : (T, B, H)
+        tanh(C_t).
+    gates : (T, B, 4H)
+        The activated gates side by side in the order f, i, o, C̃; read them through
+        the properties :attr:`f`, :attr:`i`, :attr:`o`, :attr:`C_tilde`, each (T, B, H).
+    params : LSTMParams
+    """
+
+    xs: np.ndarray
+    h0: np.ndarray
+    c0: np.ndarray
+    hs: np.ndarray
+    cs: np.ndarray
+    tanh_cs: np.ndarray
+    gates: np.ndarray
+    params: LSTMParams
+
+    def _gate(self, name: str) -> np.ndarray:
+        H = self.params.hidden_size
+        k = _FUSED_ORDER.index(name)
+        return self.gates[:, :, k * H : (k + 1) * H]
+
+    @property
+    def f(self) -> np.ndarray:
+        """Forget gate ``f_t`` for every step, (T, B, H)."""
+        return self._gate("f")
+
+    @property
+    def i(self) -> np.ndarray:
+        """Input gate ``i_t``, (T, B, H)."""
+        return self._gate("i")
+
+    @property
+    def o(self) -> np.ndarray:
+        """Output gate ``o_t``, (T, B, H)."""
+        return self._gate("o")
+
+    @property
+    def C_tilde(self) -> np.ndarray:
+        """Candidate values ``C̃_t``, (T, B, H)."""
+        return self._gate("C")
+
+    @property
+    def c_prevs(self) -> np.ndarray:
+        """``C_{t-1}`` for t = 1..T, i.e. ``c0`` followed by ``cs[:-1]``, (T, B, H)."""
+        return np.concatenate([self.c0[None], self.cs[:-1]], axis=0)
+
+    @property
+    def h_prevs(self) -> np.ndarray:
+        """``h_{t-1}`` for t = 1..T, (T, B, H)."""
+        return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
+
+
+def lstm_forward(
+    xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, params: LSTMParams
+) -> tuple[np.ndarray, np.ndarray, LSTMCache]:
+    """Run the cell over a sequence: equations (1)-(6) for t = 1..T.
+
+    Parameters
+    ----------
+    xs : array (T, B, D)
+    h0, c0 : arrays (B, H)
+    params : LSTMParams
+
+    Returns
+    -------
+    hs, cs : arrays (T, B, H)
+        ``h_t`` and ``C_t`` for t = 1..T (same dtype as the inputs).
+    cache : LSTMCache, for :func:`lstm_backward`; also holds the gate values.
+    """
+    check_params(params, LSTMParams)
+    xs, h0, (c0,) = check_sequence_inputs(xs, h0, {"c0": c0}, params)
+    T, B, D = xs.shape
+    H = params.hidden_size
+    W, b = _fused_weights(params)
+    Wh_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H), acts on h_{t-1}
+    Wx_T = np.ascontiguousarray(W[:, H:].T)  # (D, 4H), acts on x_t
+
+    # Input projections W·[0, x_t] + b for every step at once: one (T*B, D) @ (D, 4H).
+    gates = (xs.reshape(T * B, D) @ Wx_T + b).reshape(T, B, 4 * H)
+    hs = np.empty((T, B, H), xs.dtype)
+    cs = np.empty((T, B, H), xs.dtype)
+    tanh_cs = np.empty((T, B, H), xs.dtype)
+    h, c = h0, c0
+    for t in range(T):
+        a = gates[t]
+        a += h @ Wh_T  # pre-activations of all four gates, (B, 4H)
+        sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
+        np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # (3): C̃_t
+        f_t, i_t, o_t, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
+        c += i_t * C_tilde
+        np.tanh(c, out=tanh_cs[t])
+        h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
+    return hs, cs, LSTMCache(xs, h0, c0, hs, cs, tanh_cs, gates, params)
+
+
+def _check_backward_inputs(
+    dhs: object, cache: object, dc_last: object
+) -> tuple[np.ndarray, np.ndarray | None]:
+    check_cache("cache", cache, LSTMCache, "lstm_forward")
+    T, B, H = cache.hs.shape
+    dtype = cache.params.dtype
+    dhs = float_array("dhs", dhs, ("T", "B", "H"), (T, B, H), dtype)
+    if dc_last is not None:
+        dc_last = float_array("dc_last", dc_last, ("B", "H"), (B, H), dtype)
+    return dhs, dc_last
+
+
+def _backward_through_time(
+    dhs: np.ndarray,
+    cache: LSTMCache,
+    dc_last: np.ndarray | None,
+    dcs_out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The recursion of BPTT: pre-activation gradients ``da`` (T, B, 4H), dh0, dc0.
+
+    At step t the running ``dc`` is the *total* ∂L/∂C_t (direct path from C_{t+1}
+    plus the path through h_t); it is written to ``dcs_out[t]`` (t = 0..T) if given.
+    """
+    T, B, H = cache.hs.shape
+    g = cache.gates
+    f, i, o, C_tilde = cache.f, cache.i, cache.o, cache.C_tilde
+    tanh_cs = cache.tanh_cs
+    # Everything that does not depend on the incoming gradient, for all steps at once:
+    sig = g[:, :, : 3 * H]
+    sig_grad = sig * (1 - sig)  # σ' for f, i, o, (T, B, 3H)
+    dc_from_dh = o * (1 - tanh_cs**2)  # ∂C_t-contribution of ∂L/∂h_t, from (6)
+    da_o_from_dh = tanh_cs * sig_grad[:, :, 2 * H :]  # ∂a_o/∂h_t factor, from (6) and (5)
+    da_f_from_dc = cache.c_prevs * sig_grad[:, :, :H]  # from (4) and (1)
+    da_i_from_dc = C_tilde * sig_grad[:, :, H : 2 * H]  # from (4) and (2)
+    da_C_from_dc = i * (1 - C_tilde**2)  # from (4) and (3)
+    Wh = np.ascontiguousarray(_fused_weights(cache.params)[0][:, :H])  # (4H, H)
+
+    da = np.empty_like(g)
+    dh = np.zeros((B, H), g.dtype)  # ∂L/∂h_t arriving from step t+1
+    dc = np.zeros((B, H), g.dtype) if dc_last is None else dc_last.copy()
+    for t in range(T - 1, -1, -1):
+        dh += dhs[t]  # total ∂L/∂h_t
+        dc += dh * dc_from_dh[t]  # total ∂L/∂C_t
+        if dcs_out is not None:
+            dcs_out[t + 1] = dc
+        da_t = da[t]
+        np.multiply(dc, da_f_from_dc[t], out=da_t[:, :H])
+        np.multiply(dc, da_i_from_dc[t], out=da_t[:, H : 2 * H])
+        np.multiply(dh, da_o_from_dh[t], out=da_t[:, 2 * H : 3 * H])
+        np.multiply(dc, da_C_from_dc[t], out=da_t[:, 3 * H :])
+        dc *= f[t]  # the direct path: ∂C_t/∂C_{t-1} = f_t
+        dh = da_t @ Wh  # through the gates into h_{t-1}
+    if dcs_out is not None:
+        dcs_out[0] = dc
+    return da, dh, dc
+
+
+def lstm_backward(
+    dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    Parameters
+    ----------
+    dhs : array (T, B, H)
+        ∂L/∂h_t for every step t = 1..T (the loss's direct dependence on each output).
+    cache : LSTMCache from :func:`lstm_forward`
+    dc_last : array (B, H), optional
+        An extra ∂L/∂C_T, e.g. when the final cell state feeds a later segment.
+
+    Returns
+    -------
+    dxs : (T, B, D)
+    dh0, dc0 : (B, H)
+    grads : LSTMParams, the gradients summed over all steps and rows
+    """
+    dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
+    T, B, H = cache.hs.shape
+    D = cache.xs.shape[2]
+    da, dh0, dc0 = _backward_through_time(dhs, cache, dc_last)
+
+    # Weight gradients for all steps with one product each: Σ_t da_tᵀ·[h_{t-1}, x_t].
+    da_flat = da.reshape(T * B, 4 * H)
+    dW = np.concatenate(
+        [da_flat.T @ cache.h_prevs.reshape(T * B, H), da_flat.T @ cache.xs.reshape(T * B, D)],
+        axis=1,
+    )
+    db = da_flat.sum(axis=0)
+    W, _ = _fused_weights(cache.params)
+    dxs = (da_flat @ W[:, H:]).reshape(T, B, D)
+    blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(_FUSED_ORDER)}
+    grads = LSTMParams(
+        **{f"W_{g}": dW[rows] for g, rows in blocks.items()},
+        **{f"b_{g}": db[rows] for g, rows in blocks.items()},
+    )
+    return dxs, dh0, dc0, grads
+
+
+def lstm_cell_state_gradients(
+    dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
+) -> np.ndarray:
+    """∂L/∂C_t for every t = 0..T: the full BPTT gradient reaching each cell state.
+
+    Same inputs as :func:`lstm_backward`. Returns an array (T+1, B, H) whose entry
+    ``[t]`` is the total gradient at ``C_t`` (``[0]`` is ``dc0``, ``[T]`` is
+    ∂L/∂C_T). Chapter "Vanishing gradients" plots its norm against the direct
+    path ``∏ f``.
+    """
+    dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
+    T, B, H = cache.hs.shape
+    dcs = np.empty((T + 1, B, H), cache.params.dtype)
+    _backward_through_time(dhs, cache, dc_last, dcs_out=dcs)
+    return dcs

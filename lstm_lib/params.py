@@ -1,0 +1,316 @@
+"""Parameters of the LSTM cell and of the simple RNN, in the seed's notation.
+
+Every weight acts on the concatenation ``z = [h_{t-1}, x_t]`` (hidden state first), so
+with hidden size H and input size D each weight matrix has shape (H, H+D): its first
+H columns multiply ``h_{t-1}``, the last D columns multiply ``x_t``. In code a batch
+of B rows is a matrix ``z`` of shape (B, H+D) and a pre-activation is
+``z @ W.T + b``.
+
+The same classes hold gradients: ``lstm_backward`` returns an :class:`LSTMParams`
+whose ``W_f`` is ∂L/∂W_f, and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from lstm_lib._validate import FLOAT_DTYPES, as_float_array, check_finite, check_shape
+
+__all__ = ["LSTMParams", "RNNParams"]
+
+#: PyTorch's ``nn.LSTM`` stacks its gate rows in this order (``g`` is our ``C̃``).
+TORCH_GATE_ORDER = ("i", "f", "C", "o")
+
+
+def _rng(seed: int | None, rng: np.random.Generator | None) -> np.random.Generator:
+    if rng is not None and seed is not None:
+        raise ValueError("seed, rng: give at most one of them, got both")
+    if rng is None:
+        return np.random.default_rng(seed)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def _check_sizes(input_size: object, hidden_size: object) -> None:
+    for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name}: expected a positive int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name}: expected a positive int, got {value}")
+
+
+def _check_dtype(dtype: object) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in FLOAT_DTYPES:
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
+    return dtype
+
+
+def _validate_fields(params: object, weights: tuple[str, ...], biases: tuple[str, ...]) -> None:
+    """Check the weight/bias fields of a parameter dataclass against each other.
+
+    The hidden size H is the number of rows of the first weight and the input size
+    D its columns minus H; every other field must agree, share one float dtype and
+    be finite.
+    """
+    first_w = as_float_array(weights[0], getattr(params, weights[0]))
+    if first_w.ndim != 2 or first_w.shape[1] <= first_w.shape[0]:
+        raise ValueError(f"{weights[0]}: expected shape (H, H+D) with D >= 1, got {first_w.shape}")
+    hidden, columns = first_w.shape
+    for name in weights:
+        w = as_float_array(name, getattr(params, name), first_w.dtype)
+        check_shape(name, w, ("H", "H+D"), (hidden, columns))
+        check_finite(name, w)
+    for name in biases:
+        b = as_float_array(name, getattr(params, name), first_w.dtype)
+        check_shape(name, b, ("H",), (hidden,))
+        check_finite(name, b)
+
+
+class _ParamsMixin:
+    """Sizes, dtype and arithmetic shared by :class:`LSTMParams` and :class:`RNNParams`."""
+
+    _weights: ClassVar[tuple[str, ...]]
+    _biases: ClassVar[tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        # Store plain ndarrays (lists are accepted and converted), then check them.
+        for name in self._weights + self._biases:
+            value = getattr(self, name)
+            if not isinstance(value, np.ndarray):
+                object.__setattr__(self, name, as_float_array(name, value))
+        _validate_fields(self, self._weights, self._biases)
+
+    @property
+    def hidden_size(self) -> int:
+        """H, the number of hidden units (rows of every weight, length of every bias)."""
+        return int(getattr(self, self._weights[0]).shape[0])
+
+    @property
+    def input_size(self) -> int:
+        """D, the size of ``x_t`` (weight columns minus H)."""
+        return int(getattr(self, self._weights[0]).shape[1]) - self.hidden_size
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The common dtype of every array, float32 or float64."""
+        return getattr(self, self._biases[0]).dtype
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The fields as an ordered ``{name: array}`` dict (weights first, then biases)."""
+        return {name: getattr(self, name) for name in self._weights + self._biases}
+
+    def astype(self, dtype: object):
+        """A copy with every array converted to ``dtype`` (float32 or float64)."""
+        dtype = _check_dtype(dtype)
+        return type(self)(**{k: v.astype(dtype) for k, v in self.arrays().items()})
+
+    def copy(self):
+        """A deep copy (new arrays)."""
+        return type(self)(**{k: v.copy() for k, v in self.arrays().items()})
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(input_size={self.input_size}, "
+            f"hidden_size={self.hidden_size}, dtype={self.dtype})"
+        )
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LSTMParams(_ParamsMixin):
+    """Weights and biases of one LSTM cell (or their gradients).
+
+    Equations (chapter "The three gates"), with ``z = [h_{t-1}, x_t]``::
+
+        f_t = σ(W_f·z + b_f)        forget gate
+        i_t = σ(W_i·z + b_i)        input gate
+        C̃_t = tanh(W_C·z + b_C)     candidate values
+        o_t = σ(W_o·z + b_o)        output gate
+
+    Attributes
+    ----------
+    W_f, W_i, W_C, W_o : arrays of shape (H, H+D)
+        First H columns act on ``h_{t-1}``, last D on ``x_t``.
+    b_f, b_i, b_C, b_o : arrays of shape (H,)
+
+    All eight share one dtype (float32 or float64) and must be finite; a
+    mismatch raises ``TypeError``/``ValueError`` naming the field.
+    """
+
+    W_f: np.ndarray
+    W_i: np.ndarray
+    W_C: np.ndarray
+    W_o: np.ndarray
+    b_f: np.ndarray
+    b_i: np.ndarray
+    b_C: np.ndarray
+    b_o: np.ndarray
+
+    _weights: ClassVar[tuple[str, ...]] = ("W_f", "W_i", "W_C", "W_o")
+    _biases: ClassVar[tuple[str, ...]] = ("b_f", "b_i", "b_C", "b_o")
+
+    @classmethod
+    def init(
+        cls,
+        input_size: int,
+        hidden_size: int,
+        *,
+        forget_bias: float = 1.0,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+        dtype: object = np.float64,
+    ) -> LSTMParams:
+        """Random initial parameters.
+
+        Every weight is drawn from U(-1/√H, 1/√H), PyTorch's default for ``nn.LSTM``;
+        ``b_i, b_C, b_o`` are 0 and ``b_f = forget_bias``. A forget bias around 1
+        (the default) starts every ``f_t`` near σ(1) ≈ 0.73, so the cell remembers
+        by default (Gers et al. 2000; Jozefowicz et al. 2015); chapter
+        "Vanishing gradients" explores the choice with a slider.
+
+        Parameters
+        ----------
+        input_size, hidden_size : int
+            D and H.
+        forget_bias : float
+            The value of every entry of ``b_f``.
+        seed, rng : int or numpy.random.Generator, optional
+            Source of randomness (give at most one); the same seed gives the same arrays.
+        dtype : float32 or float64
+        """
+        _check_sizes(input_size, hidden_size)
+        dtype = _check_dtype(dtype)
+        forget_bias = float(forget_bias)
+        if not np.isfinite(forget_bias):
+            raise ValueError(f"forget_bias: expected a finite number, got {forget_bias}")
+        gen = _rng(seed, rng)
+        bound = 1.0 / np.sqrt(hidden_size)
+        shape = (hidden_size, hidden_size + input_size)
+        weights = {n: gen.uniform(-bound, bound, shape).astype(dtype) for n in cls._weights}
+        biases = {n: np.zeros(hidden_size, dtype) for n in cls._biases}
+        biases["b_f"][:] = forget_bias
+        return cls(**weights, **biases)
+
+    @classmethod
+    def from_torch(
+        cls,
+        weight_ih: np.ndarray,
+        weight_hh: np.ndarray,
+        bias_ih: np.ndarray,
+        bias_hh: np.ndarray,
+    ) -> LSTMParams:
+        """Build from arrays laid out as PyTorch's ``nn.LSTM`` (``weight_ih_l0`` etc.).
+
+        PyTorch stacks the gates' rows in the order i, f, g, o (its ``g`` is our
+        ``C̃``) and keeps separate input and recurrent weights; we concatenate them
+        as ``W = [W_h-part, W_x-part]`` (h first) and add the two biases.
+
+        Parameters
+        ----------
+        weight_ih : array (4H, D)
+        weight_hh : array (4H, H)
+        bias_ih, bias_hh : arrays (4H,)
+            The effective bias is ``bias_ih + bias_hh``.
+
+        No PyTorch import: pass ``tensor.detach().numpy()``.
+        """
+        weight_hh = as_float_array("weight_hh", weight_hh)
+        dtype = weight_hh.dtype
+        if weight_hh.ndim != 2 or weight_hh.shape[0] != 4 * weight_hh.shape[1]:
+            raise ValueError(f"weight_hh: expected shape (4H, H), got {weight_hh.shape}")
+        hidden = weight_hh.shape[1]
+        weight_ih = as_float_array("weight_ih", weight_ih, dtype)
+        check_shape("weight_ih", weight_ih, ("4H", "D"), (4 * hidden, None))
+        bias_ih = as_float_array("bias_ih", bias_ih, dtype)
+        check_shape("bias_ih", bias_ih, ("4H",), (4 * hidden,))
+        bias_hh = as_float_array("bias_hh", bias_hh, dtype)
+        check_shape("bias_hh", bias_hh, ("4H",), (4 * hidden,))
+        bias = bias_ih + bias_hh
+        fields = {}
+        for k, gate in enumerate(TORCH_GATE_ORDER):
+            rows = slice(k * hidden, (k + 1) * hidden)
+            fields[f"W_{gate}"] = np.concatenate([weight_hh[rows], weight_ih[rows]], axis=1)
+            fields[f"b_{gate}"] = bias[rows].copy()
+        return cls(**fields)
+
+    def to_torch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The inverse of :meth:`from_torch`: ``(weight_ih, weight_hh, bias_ih, bias_hh)``.
+
+        Shapes (4H, D), (4H, H), (4H,), (4H,), gate rows in PyTorch's order i, f, g, o.
+        The whole effective bias goes to ``bias_ih`` and ``bias_hh`` is zero, so
+        ``bias_ih + bias_hh`` equals the effective bias exactly.
+        """
+        hidden = self.hidden_size
+        weights = [getattr(self, f"W_{g}") for g in TORCH_GATE_ORDER]
+        weight_hh = np.concatenate([w[:, :hidden] for w in weights], axis=0)
+        weight_ih = np.concatenate([w[:, hidden:] for w in weights], axis=0)
+        bias_ih = np.concatenate([getattr(self, f"b_{g}") for g in TORCH_GATE_ORDER])
+        return weight_ih, weight_hh, bias_ih, np.zeros_like(bias_ih)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RNNParams(_ParamsMixin):
+    """Weights of the simple (Elman) RNN ``h_t = tanh(W_h·[h_{t-1}, x_t] + b_h)``.
+
+    ``W_h = [W_hh, W_xh]``: its first H columns are the recurrent matrix ``W_hh``,
+    the chapter "Vanishing gradients" multiplies by at every step of the
+    backward pass.
+
+    Attributes
+    ----------
+    W_h : array (H, H+D)
+    b_h : array (H,)
+    """
+
+    W_h: np.ndarray
+    b_h: np.ndarray
+
+    _weights: ClassVar[tuple[str, ...]] = ("W_h",)
+    _biases: ClassVar[tuple[str, ...]] = ("b_h",)
+
+    @property
+    def W_hh(self) -> np.ndarray:
+        """The recurrent block of ``W_h``, shape (H, H) (a view)."""
+        return self.W_h[:, : self.hidden_size]
+
+    @property
+    def W_xh(self) -> np.ndarray:
+        """The input block of ``W_h``, shape (H, D) (a view)."""
+        return self.W_h[:, self.hidden_size :]
+
+    @classmethod
+    def init(
+        cls,
+        input_size: int,
+        hidden_size: int,
+        *,
+        spectral_radius: float | None = None,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+        dtype: object = np.float64,
+    ) -> RNNParams:
+        """Random initial parameters; ``b_h = 0``.
+
+        Without ``spectral_radius`` every weight is drawn from U(-1/√H, 1/√H)
+        (PyTorch's ``nn.RNN`` default). With it, ``W_hh = ρ·Q`` for a random
+        orthogonal Q (QR of a Gaussian matrix), so every eigenvalue has modulus ρ
+        and every singular value equals ρ: repeated multiplication by ``W_hh``
+        scales a vector by exactly ρ per step, the cleanest setting to watch
+        gradients vanish (ρ < 1) or explode (ρ > 1). ``W_xh`` stays U(-1/√H, 1/√H).
+        """
+        _check_sizes(input_size, hidden_size)
+        dtype = _check_dtype(dtype)
+        gen = _rng(seed, rng)
+        bound = 1.0 / np.sqrt(hidden_size)
+        W_h = gen.uniform(-bound, bound, (hidden_size, hidden_size + input_size))
+        if spectral_radius is not None:
+            radius = float(spectral_radius)
+            if not (np.isfinite(radius) and radius > 0):
+                raise ValueError(f"spectral_radius: expected a positive number, got {radius}")
+            q, r = np.linalg.qr(gen.standard_normal((hidden_size, hidden_size)))
+            W_h[:, :hidden_size] = radius * q * np.sign(np.diag(r))
+        return cls(W_h=W_h.astype(dtype), b_h=np.zeros(hidden_size, dtype))
