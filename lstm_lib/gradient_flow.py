@@ -31,20 +31,18 @@ __all__ = ["GradientNorms", "gradient_norms"]
 class GradientNorms:
     """Per-step gradient norms from :func:`gradient_norms`, each normalised to 1 at k = 0.
 
-    Attributes
-    ----------
-    forget_bias : float
-        The value of every entry of ``b_f``.
-    k : int array (steps + 1,)
-        Steps back from the loss: 0, 1, …, steps. Entry k belongs to state ``T - k``.
-    lstm : float64 array (steps + 1,)
-        ‖∂L/∂C_{T-k}‖ / ‖∂L/∂C_T‖, full BPTT.
-    direct_path : float64 array (steps + 1,)
-        ‖(∏_{s=T-k+1}^{T} f_s) * ∂L/∂C_T‖ / ‖∂L/∂C_T‖, the cell-state path alone.
-    rnn : float64 array (steps + 1,)
-        ‖∂L/∂h_{T-k}‖ / ‖∂L/∂h_T‖ for the simple RNN.
-    mean_forget_gate : float
-        The average of ``f_t`` over all steps and units: how open the forget gate is.
+    Fields:
+
+    - ``forget_bias``: the value of every entry of ``b_f``;
+    - ``k``: steps back from the loss, 0, 1, …, steps (entry k belongs to state ``T - k``);
+    - ``lstm``: ‖∂L/∂C_{T-k}‖ / ‖∂L/∂C_T‖, full BPTT;
+    - ``direct_path``: ‖(∏_{s=T-k+1}^{T} f_s) * ∂L/∂C_T‖ / ‖∂L/∂C_T‖, the cell-state
+      path alone;
+    - ``rnn``: ‖∂L/∂h_{T-k}‖ / ‖∂L/∂h_T‖ for the simple RNN;
+    - ``mean_forget_gate``: the average of ``f_t`` over all steps and units, how open
+      the forget gate is.
+
+    The four curves are float64 arrays of length ``steps + 1``.
     """
 
     forget_bias: float

@@ -226,18 +226,15 @@ def _fused_weights(params: LSTMParams) -> tuple[np.ndarray, np.ndarray]:
 class LSTMCache:
     """What :func:`lstm_backward` needs from :func:`lstm_forward`.
 
-    Attributes
-    ----------
-    xs : (T, B, D)
-    h0, c0 : (B, H)
-    hs, cs : (T, B, H)
-        ``h_t`` and ``C_t`` for t = 1..T.
-    tanh_cs : (T, B, H)
-        tanh(C_t).
-    gates : (T, B, 4H)
-        The activated gates side by side in the order f, i, o, C̃; read them through
-        the properties :attr:`f`, :attr:`i`, :attr:`o`, :attr:`C_tilde`, each (T, B, H).
-    params : LSTMParams
+    Fields (shapes for T steps, B rows, D inputs, H units):
+
+    - ``xs`` (T, B, D); ``h0``, ``c0`` (B, H);
+    - ``hs``, ``cs`` (T, B, H): ``h_t`` and ``C_t`` for t = 1..T;
+    - ``tanh_cs`` (T, B, H): tanh(C_t);
+    - ``gates`` (T, B, 4H): the activated gates side by side in the order f, i, o, C̃;
+      read them through the properties :attr:`f`, :attr:`i`, :attr:`o` and
+      :attr:`C_tilde`, each (T, B, H);
+    - ``params``: the :class:`LSTMParams` used.
     """
 
     xs: np.ndarray

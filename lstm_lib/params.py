@@ -131,12 +131,8 @@ class LSTMParams(_ParamsMixin):
         C̃_t = tanh(W_C·z + b_C)     candidate values
         o_t = σ(W_o·z + b_o)        output gate
 
-    Attributes
-    ----------
-    W_f, W_i, W_C, W_o : arrays of shape (H, H+D)
-        First H columns act on ``h_{t-1}``, last D on ``x_t``.
-    b_f, b_i, b_C, b_o : arrays of shape (H,)
-
+    Fields: ``W_f, W_i, W_C, W_o``, arrays (H, H+D) whose first H columns act on
+    ``h_{t-1}`` and last D on ``x_t``; ``b_f, b_i, b_C, b_o``, arrays (H,).
     All eight share one dtype (float32 or float64) and must be finite; a
     mismatch raises ``TypeError``/``ValueError`` naming the field.
     """
@@ -260,10 +256,7 @@ class RNNParams(_ParamsMixin):
     the chapter "Vanishing gradients" multiplies by at every step of the
     backward pass.
 
-    Attributes
-    ----------
-    W_h : array (H, H+D)
-    b_h : array (H,)
+    Fields: ``W_h``, array (H, H+D), and ``b_h``, array (H,).
     """
 
     W_h: np.ndarray

@@ -191,7 +191,7 @@ def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarr
 def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     """∂L/∂h_t for every t = 0..T, shape (T+1, B, H) (``[0]`` is ``dh0``).
 
-    The RNN counterpart of :func:`lstm_lib.lstm.lstm_cell_state_gradients`.
+    The RNN counterpart of :func:`lstm_lib.lstm_cell_state_gradients`.
     """
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
