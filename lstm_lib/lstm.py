@@ -222,6 +222,12 @@ def _fused_weights(params: LSTMParams) -> tuple[np.ndarray, np.ndarray]:
     return W, b
 
 
+def _split_gates(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Views ``f, i, o, C̃`` of a fused gate array (..., 4H), in ``_FUSED_ORDER``."""
+    H = g.shape[-1] // 4
+    return g[..., :H], g[..., H : 2 * H], g[..., 2 * H : 3 * H], g[..., 3 * H :]
+
+
 @dataclass(frozen=True, eq=False)
 class LSTMCache:
     """What :func:`lstm_backward` needs from :func:`lstm_forward`.
@@ -246,30 +252,25 @@ class LSTMCache:
     gates: np.ndarray
     params: LSTMParams
 
-    def _gate(self, name: str) -> np.ndarray:
-        H = self.params.hidden_size
-        k = _FUSED_ORDER.index(name)
-        return self.gates[:, :, k * H : (k + 1) * H]
-
     @property
     def f(self) -> np.ndarray:
         """Forget gate ``f_t`` for every step, (T, B, H)."""
-        return self._gate("f")
+        return _split_gates(self.gates)[0]
 
     @property
     def i(self) -> np.ndarray:
         """Input gate ``i_t``, (T, B, H)."""
-        return self._gate("i")
+        return _split_gates(self.gates)[1]
 
     @property
     def o(self) -> np.ndarray:
         """Output gate ``o_t``, (T, B, H)."""
-        return self._gate("o")
+        return _split_gates(self.gates)[2]
 
     @property
     def C_tilde(self) -> np.ndarray:
         """Candidate values ``C̃_t``, (T, B, H)."""
-        return self._gate("C")
+        return _split_gates(self.gates)[3]
 
     @property
     def c_prevs(self) -> np.ndarray:
@@ -307,8 +308,11 @@ def lstm_forward(
     Wh_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H), acts on h_{t-1}
     Wx_T = np.ascontiguousarray(W[:, H:].T)  # (D, 4H), acts on x_t
 
-    # Input projections W·[0, x_t] + b for every step at once: one (T*B, D) @ (D, 4H).
-    gates = (xs.reshape(T * B, D) @ Wx_T + b).reshape(T, B, 4 * H)
+    # Input projections W·[0, x_t] + b for every step at once: one (T*B, D) @ (D, 4H),
+    # written in place (a fresh (T*B, 4H) temporary per operation would cost more than the sum).
+    gates = np.empty((T, B, 4 * H), xs.dtype)
+    np.matmul(xs.reshape(T * B, D), Wx_T, out=gates.reshape(T * B, 4 * H))
+    gates += b
     hs = np.empty((T, B, H), xs.dtype)
     cs = np.empty((T, B, H), xs.dtype)
     tanh_cs = np.empty((T, B, H), xs.dtype)
@@ -318,7 +322,7 @@ def lstm_forward(
         a += h @ Wh_T  # pre-activations of all four gates, (B, 4H)
         sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
         np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # (3): C̃_t
-        f_t, i_t, o_t, C_tilde = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+        f_t, i_t, o_t, C_tilde = _split_gates(a)
         c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
         c += i_t * C_tilde
         np.tanh(c, out=tanh_cs[t])
@@ -350,33 +354,28 @@ def _backward_through_time(
     plus the path through h_t); it is written to ``dcs_out[t]`` (t = 0..T) if given.
     """
     T, B, H = cache.hs.shape
-    g = cache.gates
-    f, i, o, C_tilde = cache.f, cache.i, cache.o, cache.C_tilde
-    tanh_cs = cache.tanh_cs
-    # Everything that does not depend on the incoming gradient, for all steps at once:
-    sig = g[:, :, : 3 * H]
-    sig_grad = sig * (1 - sig)  # σ' for f, i, o, (T, B, 3H)
-    dc_from_dh = o * (1 - tanh_cs**2)  # ∂C_t-contribution of ∂L/∂h_t, from (6)
-    da_o_from_dh = tanh_cs * sig_grad[:, :, 2 * H :]  # ∂a_o/∂h_t factor, from (6) and (5)
-    da_f_from_dc = cache.c_prevs * sig_grad[:, :, :H]  # from (4) and (1)
-    da_i_from_dc = C_tilde * sig_grad[:, :, H : 2 * H]  # from (4) and (2)
-    da_C_from_dc = i * (1 - C_tilde**2)  # from (4) and (3)
-    Wh = np.ascontiguousarray(_fused_weights(cache.params)[0][:, :H])  # (4H, H)
-
-    da = np.empty_like(g)
-    dh = np.zeros((B, H), g.dtype)  # ∂L/∂h_t arriving from step t+1
-    dc = np.zeros((B, H), g.dtype) if dc_last is None else dc_last.copy()
+    gates, tanh_cs, c0, cs = cache.gates, cache.tanh_cs, cache.c0, cache.cs
+    Wh = np.ascontiguousarray(_fused_weights(cache.params)[0][:, :H])  # (4H, H), acts on h_{t-1}
+    # Work step by step on (B, ·) slices: small temporaries stay in cache, where the
+    # same arithmetic on whole (T, B, H) arrays would stream through memory.
+    da = np.empty_like(gates)
+    dh = np.zeros((B, H), gates.dtype)  # ∂L/∂h_t arriving from step t+1
+    dc = np.zeros((B, H), gates.dtype) if dc_last is None else dc_last.copy()
     for t in range(T - 1, -1, -1):
+        g_t, da_t, tanh_c = gates[t], da[t], tanh_cs[t]
+        f_t, i_t, o_t, C_tilde = _split_gates(g_t)
+        c_prev = cs[t - 1] if t > 0 else c0
         dh += dhs[t]  # total ∂L/∂h_t
-        dc += dh * dc_from_dh[t]  # total ∂L/∂C_t
+        dc += dh * o_t * (1 - tanh_c * tanh_c)  # total ∂L/∂C_t, via (6)
         if dcs_out is not None:
             dcs_out[t + 1] = dc
-        da_t = da[t]
-        np.multiply(dc, da_f_from_dc[t], out=da_t[:, :H])
-        np.multiply(dc, da_i_from_dc[t], out=da_t[:, H : 2 * H])
-        np.multiply(dh, da_o_from_dh[t], out=da_t[:, 2 * H : 3 * H])
-        np.multiply(dc, da_C_from_dc[t], out=da_t[:, 3 * H :])
-        dc *= f[t]  # the direct path: ∂C_t/∂C_{t-1} = f_t
+        sig = g_t[:, : 3 * H]
+        sig_grad = sig * (1 - sig)  # σ'(a) = σ(1 - σ) for f_t, i_t, o_t side by side
+        np.multiply(dc * c_prev, sig_grad[:, :H], out=da_t[:, :H])  # via (4), (1)
+        np.multiply(dc * C_tilde, sig_grad[:, H : 2 * H], out=da_t[:, H : 2 * H])  # (4), (2)
+        np.multiply(dh * tanh_c, sig_grad[:, 2 * H :], out=da_t[:, 2 * H : 3 * H])  # (6), (5)
+        np.multiply(dc * i_t, 1 - C_tilde * C_tilde, out=da_t[:, 3 * H :])  # (4), (3)
+        dc *= f_t  # the direct path: ∂C_t/∂C_{t-1} = f_t
         dh = da_t @ Wh  # through the gates into h_{t-1}
     if dcs_out is not None:
         dcs_out[0] = dc
@@ -407,12 +406,13 @@ def lstm_backward(
     D = cache.xs.shape[2]
     da, dh0, dc0 = _backward_through_time(dhs, cache, dc_last)
 
-    # Weight gradients for all steps with one product each: Σ_t da_tᵀ·[h_{t-1}, x_t].
+    # Weight gradients for all steps at once: Σ_t da_tᵀ·[h_{t-1}, x_t], the h-columns
+    # as h_0 for t = 1 plus h_1..h_{T-1} for t = 2..T (no copy of the hidden states).
     da_flat = da.reshape(T * B, 4 * H)
-    dW = np.concatenate(
-        [da_flat.T @ cache.h_prevs.reshape(T * B, H), da_flat.T @ cache.xs.reshape(T * B, D)],
-        axis=1,
-    )
+    dW = np.empty((4 * H, H + D), da.dtype)
+    dW[:, :H] = da[1:].reshape((T - 1) * B, 4 * H).T @ cache.hs[:-1].reshape((T - 1) * B, H)
+    dW[:, :H] += da[0].T @ cache.h0
+    dW[:, H:] = da_flat.T @ cache.xs.reshape(T * B, D)
     db = da_flat.sum(axis=0)
     W, _ = _fused_weights(cache.params)
     dxs = (da_flat @ W[:, H:]).reshape(T, B, D)
