@@ -39,7 +39,9 @@ def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     array of the same shape and dtype as ``a``, values in [0, 1].
     """
     a = np.asarray(a)
-    out = np.negative(a, out=out)
+    if out is None:
+        out = np.empty_like(a)  # an array even for 0-d input, so the in-place steps work
+    np.negative(a, out=out)
     np.minimum(out, _EXP_LIMIT.get(out.dtype, 709.0), out=out)  # exp(-a) stays finite
     np.exp(out, out=out)
     out += 1.0

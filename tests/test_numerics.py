@@ -26,6 +26,13 @@ def test_sigmoid_is_stable_and_exact(dtype):
     assert sigmoid(np.array([-50.0]))[0] == pytest.approx(1.9287498479639178e-22, rel=1e-14)
 
 
+def test_sigmoid_of_scalars_and_0d_arrays():
+    assert float(sigmoid(3.0)) == pytest.approx(1 / (1 + np.exp(-3.0)), rel=1e-15)
+    s = sigmoid(np.array(-2.0, np.float32))
+    assert s.shape == () and s.dtype == np.float32
+    assert float(s) == pytest.approx(1 / (1 + np.exp(2.0)), rel=1e-6)
+
+
 def test_sigmoid_does_not_modify_input():
     a = np.array([1.0, -2.0])
     sigmoid(a)
