@@ -150,12 +150,17 @@ def slider_timings(repeat: int) -> dict[str, float]:
     compute = timeit(lambda: gradient_norms(float(next(biases))), repeat=max(repeat, 50))
     result = {"gradient_norms_ms": 1e3 * statistics.median(compute)}
     try:
-        from lstm_lib import widgets
-    except ImportError:
+        from lstm_lib.widgets import ForgetBiasExplorer
+    except ImportError:  # matplotlib or ipywidgets missing: compute only
         return result
-    redraw = getattr(widgets, "benchmark_redraw", None)
-    if redraw is not None:
-        result.update(redraw(repeat=max(repeat, 20)))
+    explorer = ForgetBiasExplorer(biases=(0.0, 1.0), bias=1.0)  # two frames: quick to build
+    norms = gradient_norms(1.0)
+    redraw = timeit(lambda: explorer.render(norms), repeat=max(repeat, 20))
+    # What a reader's slider move costs in a live kernel: recompute, update the lines,
+    # render the PNG and hand it to the Image widget.
+    move = timeit(lambda: explorer.set_bias(float(next(biases))), repeat=max(repeat, 20))
+    result["redraw_ms"] = 1e3 * statistics.median(redraw)
+    result["move_ms"] = 1e3 * statistics.median(move)
     return result
 
 
@@ -246,9 +251,12 @@ def format_table(rows, slider) -> str:
     lines.append("| one slider move | median ms | goal |\n|---|---:|---:|")
     lines.append(f"| gradient_norms (compute) | {slider['gradient_norms_ms']:.2f} | ≤ 2 |")
     if "redraw_ms" in slider:
-        lines.append(f"| widget redraw (update lines + render) | {slider['redraw_ms']:.2f} | |")
-        total = slider["gradient_norms_ms"] + slider["redraw_ms"]
-        lines.append(f"| compute + redraw | {total:.2f} | ≤ 50 |")
+        lines.append(
+            f"| widget redraw (update the lines, render PNG) | {slider['redraw_ms']:.2f} | |"
+        )
+        lines.append(
+            f"| slider move in a live kernel (compute + redraw) | {slider['move_ms']:.2f} | ≤ 50 |"
+        )
     return "\n".join(lines)
 
 
