@@ -1,7 +1,9 @@
 # The two commands of the README are `make book` and `make test`; both create the
 # pinned virtual environment .venv on first use (needs only python3 and make).
 #   make book      build the HTML book into _build/html (warnings are errors)
-#   make test      everything CI checks (lint, unit tests, strict nbval of every chapter)
+#   make test      everything CI checks: lint, then `make book`, then unit tests, strict
+#                  nbval of every chapter and the browser tests of the built book
+#                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"')
 #   make execute   re-execute every chapter in place, in the pinned environment
 #   make serve     serve _build/html on http://127.0.0.1:8000
 #   make clean     remove _build and caches (keeps .venv)
@@ -37,9 +39,9 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
-test: lint $(STAMP)
+test: lint book
 	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg
+		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 
 execute: $(STAMP)
 	for nb in $(CHAPTERS); do \
