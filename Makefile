@@ -44,10 +44,7 @@ test: lint book
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 
 execute: $(STAMP)
-	for nb in $(CHAPTERS); do \
-		echo "executing $$nb"; \
-		$(BIN)/jupyter execute --inplace --kernel_name=python3 "$$nb"; \
-	done
+	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
 
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
