@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 # Markdown pages of the book and of the repository (README, CONTRIBUTING).
-MARKDOWN_PAGES = sorted(ROOT.glob("*.md"))
+MARKDOWN_PAGES = sorted(ROOT.glob("*.md")) + sorted((ROOT / "appendix").glob("*.md"))
 
 IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 
