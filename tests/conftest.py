@@ -7,6 +7,11 @@ import pytest
 
 from lstm_lib import LSTMParams, RNNParams
 
+#: Gradient checks: central-difference step and norm-wise relative tolerance (float64).
+#: Why these values: the docstring of test_lstm.py.
+EPS = 1e-5
+GRAD_TOL = 1e-7
+
 
 def make_lstm_problem(T: int, B: int, D: int, H: int, seed: int = 0, dtype=np.float64):
     """Random params (forget bias 1), inputs ~ N(0,1), initial states ~ N(0, 0.5²)."""

@@ -1,7 +1,8 @@
 """The simple RNN: reference values, gradient checks, agreement with a loop of steps.
 
-Tolerances as in test_lstm.py: norm-wise relative error < 1e-7 against central
-differences (ε = 1e-6, float64), 1e-12 between the sequence and step paths.
+Tolerances as in test_lstm.py (see its docstring for why): norm-wise relative error
+< 1e-7 against central differences (step 1e-5, float64), 1e-12 between the sequence
+and step paths.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import make_rnn_problem
+from conftest import EPS, GRAD_TOL, make_rnn_problem
 
 from lstm_lib import (
     RNNParams,
@@ -43,12 +44,16 @@ def test_gradients_match_finite_differences(shape):
 
     _, cache = rnn_forward(xs, h0, params)
     dxs, dh0, grads = rnn_backward(R, cache)
-    assert relative_error(dxs, numerical_gradient(lambda a: loss(xs=a), xs)) < 1e-7
-    assert relative_error(dh0, numerical_gradient(lambda a: loss(h0=a), h0)) < 1e-7
-    num_W = numerical_gradient(lambda a: loss(params=RNNParams(W_h=a, b_h=params.b_h)), params.W_h)
-    num_b = numerical_gradient(lambda a: loss(params=RNNParams(W_h=params.W_h, b_h=a)), params.b_h)
-    assert relative_error(grads.W_h, num_W) < 1e-7
-    assert relative_error(grads.b_h, num_b) < 1e-7
+    assert relative_error(dxs, numerical_gradient(lambda a: loss(xs=a), xs, eps=EPS)) < GRAD_TOL
+    assert relative_error(dh0, numerical_gradient(lambda a: loss(h0=a), h0, eps=EPS)) < GRAD_TOL
+    num_W = numerical_gradient(
+        lambda a: loss(params=RNNParams(W_h=a, b_h=params.b_h)), params.W_h, eps=EPS
+    )
+    num_b = numerical_gradient(
+        lambda a: loss(params=RNNParams(W_h=params.W_h, b_h=a)), params.b_h, eps=EPS
+    )
+    assert relative_error(grads.W_h, num_W) < GRAD_TOL
+    assert relative_error(grads.b_h, num_b) < GRAD_TOL
 
 
 def test_sequence_equals_loop_of_steps():
