@@ -104,7 +104,7 @@ class _ParamsMixin:
         """The fields as an ordered ``{name: array}`` dict (weights first, then biases)."""
         return {name: getattr(self, name) for name in self._weights + self._biases}
 
-    def astype(self, dtype: object):
+    def astype(self, dtype: str | np.dtype):
         """A copy with every array converted to ``dtype`` (float32 or float64)."""
         dtype = _check_dtype(dtype)
         return type(self)(**{k: v.astype(dtype) for k, v in self.arrays().items()})
@@ -158,7 +158,7 @@ class LSTMParams(_ParamsMixin):
         forget_bias: float = 1.0,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
-        dtype: object = np.float64,
+        dtype: str | np.dtype = "float64",
     ) -> LSTMParams:
         """Random initial parameters.
 
@@ -203,7 +203,8 @@ class LSTMParams(_ParamsMixin):
 
         PyTorch stacks the gates' rows in the order i, f, g, o (its ``g`` is our
         ``C̃``) and keeps separate input and recurrent weights; we concatenate them
-        as ``W = [W_h-part, W_x-part]`` (h first) and add the two biases.
+        as ``W = [W_h-part, W_x-part]`` (h first) and add the two biases. No PyTorch
+        import is needed: pass ``tensor.detach().numpy()``.
 
         Parameters
         ----------
@@ -211,8 +212,6 @@ class LSTMParams(_ParamsMixin):
         weight_hh : array (4H, H)
         bias_ih, bias_hh : arrays (4H,)
             The effective bias is ``bias_ih + bias_hh``.
-
-        No PyTorch import: pass ``tensor.detach().numpy()``.
         """
         weight_hh = as_float_array("weight_hh", weight_hh)
         dtype = weight_hh.dtype
@@ -284,7 +283,7 @@ class RNNParams(_ParamsMixin):
         spectral_radius: float | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
-        dtype: object = np.float64,
+        dtype: str | np.dtype = "float64",
     ) -> RNNParams:
         """Random initial parameters; ``b_h = 0``.
 
