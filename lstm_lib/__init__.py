@@ -12,6 +12,10 @@ Modules, one idea each:
 * :mod:`lstm_lib.rnn`: the simple RNN with the same API
 * :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
 * :mod:`lstm_lib.gradient_flow`: gradient norms over time (the forget-bias slider)
+
+Two more modules serve the book and need matplotlib and ipywidgets (the ``book``
+extra); they are not imported here: ``lstm_lib.style`` (the figure style) and
+``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients").
 """
 
 from lstm_lib import gradcheck, gradient_flow
