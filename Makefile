@@ -5,6 +5,7 @@
 #                  nbval of every chapter and the browser tests of the built book
 #                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"')
 #   make execute   re-execute every chapter in place, in the pinned environment
+#   make notebook  open the chapters in Jupyter Notebook (installs it into .venv first)
 #   make serve     serve _build/html on http://127.0.0.1:8000
 #   make clean     remove _build and caches (keeps .venv)
 
@@ -19,7 +20,7 @@ CHAPTERS := $(wildcard chapters/*.ipynb)
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint unit execute serve clean venv
+.PHONY: book test lint unit execute notebook serve clean venv
 
 venv: $(STAMP)
 
@@ -45,6 +46,14 @@ test: lint book
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
+
+# Jupyter Notebook is not needed to build or test the book, so only this target installs it.
+$(VENV)/.notebook-installed: requirements-notebook.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-notebook.txt
+	touch $@
+
+notebook: $(VENV)/.notebook-installed
+	$(BIN)/jupyter notebook chapters/
 
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
