@@ -12,13 +12,17 @@ Modules, one idea each:
 * :mod:`lstm_lib.rnn`: the simple RNN with the same API
 * :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
 * :mod:`lstm_lib.gradient_flow`: gradient norms over time (the forget-bias slider)
+* :mod:`lstm_lib.readout`: the linear readout of ``h_T`` and the mean squared error
+* :mod:`lstm_lib.optim`: Adam and gradient clipping, with PyTorch's semantics
+* :mod:`lstm_lib.tasks`: the adding problem
+* :mod:`lstm_lib.training`: a cell plus readout, trained on the adding problem
 
 Two more modules serve the book and need matplotlib and ipywidgets (the ``book``
 extra); they are not imported here: ``lstm_lib.style`` (the figure style) and
 ``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients").
 """
 
-from lstm_lib import gradcheck, gradient_flow
+from lstm_lib import gradcheck, gradient_flow, optim
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.gradcheck import numerical_gradient, relative_error
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
@@ -31,7 +35,15 @@ from lstm_lib.lstm import (
     lstm_step_backward,
     lstm_step_forward,
 )
+from lstm_lib.optim import Adam, clip_grad_norm
 from lstm_lib.params import LSTMParams, RNNParams
+from lstm_lib.readout import (
+    ReadoutCache,
+    ReadoutParams,
+    mse_loss,
+    readout_backward,
+    readout_forward,
+)
 from lstm_lib.rnn import (
     RNNCache,
     RNNStepCache,
@@ -41,26 +53,56 @@ from lstm_lib.rnn import (
     rnn_step_backward,
     rnn_step_forward,
 )
+from lstm_lib.tasks import ADDING_BASELINE_MSE, adding_problem
+from lstm_lib.training import (
+    SOLVED_MSE,
+    Network,
+    TrainingHistory,
+    TrainingResult,
+    init_network,
+    input_gradient_norms,
+    loss_and_gradients,
+    predict,
+    train,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ADDING_BASELINE_MSE",
+    "SOLVED_MSE",
+    "Adam",
     "GradientNorms",
     "LSTMCache",
     "LSTMParams",
     "LSTMStepCache",
+    "Network",
     "RNNCache",
     "RNNParams",
     "RNNStepCache",
+    "ReadoutCache",
+    "ReadoutParams",
+    "TrainingHistory",
+    "TrainingResult",
+    "adding_problem",
+    "clip_grad_norm",
     "gradcheck",
     "gradient_flow",
     "gradient_norms",
+    "init_network",
+    "input_gradient_norms",
+    "loss_and_gradients",
     "lstm_backward",
     "lstm_cell_state_gradients",
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
+    "mse_loss",
     "numerical_gradient",
+    "optim",
+    "predict",
+    "readout_backward",
+    "readout_forward",
     "relative_error",
     "rnn_backward",
     "rnn_forward",
@@ -69,4 +111,5 @@ __all__ = [
     "rnn_step_forward",
     "sigmoid",
     "tanh",
+    "train",
 ]
