@@ -4,7 +4,9 @@ One configuration, one JSON line on stdout (the form other checks call)::
 
     python experiments/long_lag.py --model lstm --steps 100 --seed 7 --forget-bias 1.0
 
-The whole sweep (``make experiments``), written to ``experiments/results/long_lag.json``::
+The whole sweep (``make experiments``), written to ``experiments/results/long_lag.json``,
+and the two networks chapter 4 opens up (LSTM and RNN trained at T = 100, seed 0),
+written to ``experiments/results/trained_T100_seed0_{lstm,rnn}.npz``::
 
     python experiments/long_lag.py --sweep [--jobs 2]
 
@@ -31,6 +33,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "experiments" / "results" / "long_lag.json"
+#: The networks chapter 4 looks inside: trained at this T and seed with the recipe.
+TRAINED_T, TRAINED_SEED = 100, 0
 
 #: Settings shared by every run, both networks.
 RECIPE = {
@@ -49,6 +53,8 @@ SEEDS = (0, 1, 2, 3, 4)
 #: ... and the forget-bias sweep of the LSTM at T = 100 ("chrono": Tallec & Ollivier 2018).
 BIAS_SWEEP_T = 100
 FORGET_BIASES = (-2.0, 0.0, 1.0, 3.0, "chrono")
+#: ... and both networks without gradient clipping, at lengths each can learn.
+NO_CLIP = (("rnn", 10), ("rnn", 20), ("lstm", 50), ("lstm", 100))
 
 
 def parse_forget_bias(text: str) -> float | str:
@@ -62,9 +68,19 @@ def parse_forget_bias(text: str) -> float | str:
         ) from None
 
 
-def run(model: str, steps: int, seed: int, forget_bias: float | str = 1.0, **overrides) -> dict:
-    """Train one network and return its record (a JSON-ready dict)."""
-    from lstm_lib.training import init_network, train
+def run(
+    model: str,
+    steps: int,
+    seed: int,
+    forget_bias: float | str = 1.0,
+    save_to: Path | None = None,
+    **overrides,
+) -> dict:
+    """Train one network and return its record (a JSON-ready dict).
+
+    With ``save_to``, the trained network is also written there (``save_network``).
+    """
+    from lstm_lib.training import init_network, save_network, train
 
     recipe = {**RECIPE, **overrides}
     net = init_network(
@@ -78,11 +94,14 @@ def run(model: str, steps: int, seed: int, forget_bias: float | str = 1.0, **ove
     train_args = {k: recipe[k] for k in ("batch_size", "lr", "max_norm", "iterations")}
     train_args.update(eval_every=recipe["eval_every"], test_size=recipe["test_size"])
     result = train(net, steps, seed=seed, **train_args)
+    if save_to is not None:
+        save_network(save_to, result.net)
     return {
         "model": model,
         "steps": steps,
         "seed": seed,
         "forget_bias": forget_bias if model == "lstm" else None,
+        "max_norm": recipe["max_norm"],
         "solved": result.solved,
         "test_mse": result.test_mse,
         "train_steps_to_solve": result.steps_to_solve,
@@ -104,8 +123,17 @@ def sweep_configurations() -> list[dict]:
         if b != 1.0  # b_f = 1 at T = 100 is already in the first part
         for s in SEEDS
     ]
+    configs += [
+        {"model": m, "steps": T, "seed": s, "forget_bias": 1.0, "max_norm": None}
+        for m, T in NO_CLIP
+        for s in SEEDS
+    ]
     # Longest first, so that the parallel workers finish together.
     return sorted(configs, key=lambda c: -c["steps"] * (4 if c["model"] == "lstm" else 1))
+
+
+def trained_path(model: str, out_dir: Path) -> Path:
+    return out_dir / f"trained_T{TRAINED_T}_seed{TRAINED_SEED}_{model}.npz"
 
 
 def _run_config(config: dict) -> dict:
@@ -139,6 +167,14 @@ def sweep(jobs: int, out: Path) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     configs = sweep_configurations()
+    for config in configs:  # keep the two networks the chapter looks inside
+        if (config["steps"], config["seed"], config["forget_bias"]) == (
+            TRAINED_T,
+            TRAINED_SEED,
+            1.0,
+        ):
+            config["save_to"] = trained_path(config["model"], out.parent)
+    out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     records = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -146,7 +182,9 @@ def sweep(jobs: int, out: Path) -> None:
             records.append(record)
             print(json.dumps(record), file=sys.stderr, flush=True)
     wall = time.perf_counter() - start
-    records.sort(key=lambda r: (r["model"], r["steps"], str(r["forget_bias"]), r["seed"]))
+    records.sort(
+        key=lambda r: (r["model"], r["steps"], str(r["forget_bias"]), str(r["max_norm"]), r["seed"])
+    )
     payload = {
         "description": "lstm_lib.training.train on the adding problem; one record per run",
         "recipe": RECIPE,
@@ -154,11 +192,11 @@ def sweep(jobs: int, out: Path) -> None:
         "lengths": list(LENGTHS),
         "seeds": list(SEEDS),
         "bias_sweep": {"steps": BIAS_SWEEP_T, "forget_biases": list(FORGET_BIASES)},
+        "no_clipping": [{"model": m, "steps": T} for m, T in NO_CLIP],
         "machine": {**machine(), "jobs": jobs},
         "wall_seconds": round(wall, 1),
         "runs": records,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=1) + "\n")
     print(f"{len(records)} runs in {wall / 60:.1f} min -> {out.relative_to(ROOT)}")
 

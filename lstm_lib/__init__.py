@@ -61,8 +61,10 @@ from lstm_lib.training import (
     TrainingResult,
     init_network,
     input_gradient_norms,
+    load_network,
     loss_and_gradients,
     predict,
+    save_network,
     train,
 )
 
@@ -91,6 +93,7 @@ __all__ = [
     "gradient_norms",
     "init_network",
     "input_gradient_norms",
+    "load_network",
     "loss_and_gradients",
     "lstm_backward",
     "lstm_cell_state_gradients",
@@ -109,6 +112,7 @@ __all__ = [
     "rnn_hidden_state_gradients",
     "rnn_step_backward",
     "rnn_step_forward",
+    "save_network",
     "sigmoid",
     "tanh",
     "train",

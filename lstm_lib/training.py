@@ -18,6 +18,7 @@ Introduced in chapter "Learning a long dependency" (``chapters/04_long_dependenc
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -40,8 +41,10 @@ __all__ = [
     "chrono_forget_biases",
     "init_network",
     "input_gradient_norms",
+    "load_network",
     "loss_and_gradients",
     "predict",
+    "save_network",
     "train",
 ]
 
@@ -92,6 +95,25 @@ class Network:
     def copy(self) -> Network:
         """A deep copy (new arrays), e.g. to keep the initialisation before training."""
         return Network(self.model, self.cell.copy(), self.readout.copy())
+
+
+def save_network(path: str | os.PathLike, net: Network) -> None:
+    """Write ``net`` to an ``.npz`` file: its model name and every array by field name."""
+    _check_network(net)
+    arrays = {**net.cell.arrays(), **net.readout.arrays()}
+    np.savez_compressed(path, model=np.array(net.model), **arrays)
+
+
+def load_network(path: str | os.PathLike) -> Network:
+    """Read a network written by :func:`save_network` (every array is checked again)."""
+    with np.load(path, allow_pickle=False) as data:
+        model = str(data["model"])
+        if model not in MODELS:
+            raise ValueError(f"path: expected a file written by save_network, got model {model!r}")
+        cls = LSTMParams if model == "lstm" else RNNParams
+        fields = {name: data[name] for name in cls._weights + cls._biases}
+        readout = ReadoutParams(W_y=data["W_y"], b_y=data["b_y"])
+    return Network(model, cls(**fields), readout)
 
 
 def chrono_forget_biases(hidden_size: int, max_lag: int, *, rng: np.random.Generator) -> np.ndarray:
