@@ -5,6 +5,8 @@
 #                  nbval of every chapter and the browser tests of the built book
 #                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"')
 #   make execute   re-execute every chapter in place, in the pinned environment
+#   make experiments  re-run chapter 4's long-lag sweep (about half an hour on 2 cores) and
+#                  rewrite experiments/results/ (then `make execute` to update the chapter)
 #   make notebook  open the chapters in Jupyter Notebook (installs it into .venv first)
 #   make serve     serve _build/html on http://127.0.0.1:8000
 #   make clean     remove _build and caches (keeps .venv)
@@ -20,7 +22,7 @@ CHAPTERS := $(wildcard chapters/*.ipynb)
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint unit execute notebook serve clean venv
+.PHONY: book test lint unit execute experiments notebook serve clean venv
 
 venv: $(STAMP)
 
@@ -46,6 +48,9 @@ test: lint book
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
+
+experiments: $(STAMP)
+	$(BIN)/python experiments/long_lag.py --sweep --jobs 2
 
 # Jupyter Notebook is not needed to build or test the book, so only this target installs it.
 $(VENV)/.notebook-installed: requirements-notebook.txt $(STAMP)

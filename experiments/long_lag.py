@@ -63,9 +63,7 @@ def parse_forget_bias(text: str) -> float | str:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--forget-bias: expected a number or 'chrono', got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"expected a number or 'chrono', got {text!r}") from None
 
 
 def run(
