@@ -47,12 +47,14 @@ def numerical_gradient(
         raise TypeError(f"x: expected dtype float64 (finite differences need it), got {x.dtype}")
     if not (isinstance(eps, (int, float)) and eps > 0):
         raise ValueError(f"eps: expected a positive number, got {eps!r}")
-    grad = np.empty_like(x)
+    # Both arrays C-ordered, whatever the layout of x (Fortran order, a transposed or
+    # strided view), so that reshape(-1) is a view and entry j is the same entry in both.
+    grad = np.empty(x.shape, x.dtype)
     flat = grad.reshape(-1)
     for j in range(x.size):
         values = []
         for sign in (+1.0, -1.0):
-            x_pert = x.copy()
+            x_pert = np.array(x, order="C")  # a fresh copy each call
             x_pert.reshape(-1)[j] += sign * eps
             value = np.asarray(f(x_pert))
             if value.shape != ():
