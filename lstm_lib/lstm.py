@@ -28,8 +28,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_lib._validate import as_float_array, check_cache, float_array
-from lstm_lib.activations import sigmoid
+from lstm_lib._validate import (
+    check_cache,
+    check_gradient_input,
+    check_params,
+    check_sequence_inputs,
+    check_step_inputs,
+)
+from lstm_lib.activations import _sigmoid
 from lstm_lib.params import LSTMParams
 
 __all__ = [
@@ -41,57 +47,6 @@ __all__ = [
     "lstm_step_backward",
     "lstm_step_forward",
 ]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def check_params(params: object, cls: type, name: str = "params") -> None:
-    """``TypeError`` unless ``params`` is a ``cls`` (its fields were checked when built)."""
-    if not isinstance(params, cls):
-        raise TypeError(f"{name}: expected {cls.__name__}, got {type(params).__name__}")
-
-
-def check_step_inputs(
-    x_t: object, h_prev: object, states: dict[str, object], params: LSTMParams | object
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], bool]:
-    """Validate one step's inputs: ``x_t`` (B, D) or (D,), each state (B, H) or (H,).
-
-    Returns the arrays made 2-D, and whether the call was unbatched (1-D).
-    """
-    dtype = params.dtype
-    H, D = params.hidden_size, params.input_size
-    x_t = as_float_array("x_t", x_t, dtype)
-    if x_t.ndim == 1:
-        unbatched = True
-        x_t = float_array("x_t", x_t, ("D",), (D,), dtype)[None]
-    else:
-        unbatched = False
-        x_t = float_array("x_t", x_t, ("B", "D"), (None, D), dtype)
-    B = x_t.shape[0]
-    dims, sizes = (("H",), (H,)) if unbatched else (("B", "H"), (B, H))
-    arrays = []
-    for name, value in {"h_prev": h_prev, **states}.items():
-        array = float_array(name, value, dims, sizes, dtype)
-        arrays.append(array[None] if unbatched else array)
-    return x_t, arrays[0], arrays[1:], unbatched
-
-
-def check_sequence_inputs(
-    xs: object, h0: object, states: dict[str, object], params: LSTMParams | object
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Validate ``xs`` (T, B, D) and initial states (B, H) against ``params``."""
-    dtype = params.dtype
-    H, D = params.hidden_size, params.input_size
-    xs = float_array("xs", xs, ("T", "B", "D"), (None, None, D), dtype)
-    if xs.shape[0] == 0 or xs.shape[1] == 0:
-        raise ValueError(f"xs: expected shape (T, B, D) with T >= 1 and B >= 1, got {xs.shape}")
-    B = xs.shape[1]
-    arrays = [
-        float_array(name, value, ("B", "H"), (B, H), dtype)
-        for name, value in {"h0": h0, **states}.items()
-    ]
-    return xs, arrays[0], arrays[1:]
 
 
 # --------------------------------------------------------------------------- one step
@@ -137,11 +92,11 @@ def lstm_step_forward(
     x_t, h_prev, (c_prev,), unbatched = check_step_inputs(x_t, h_prev, {"c_prev": c_prev}, params)
 
     z = np.concatenate([h_prev, x_t], axis=1)  # [h_{t-1}, x_t], h first
-    f_t = sigmoid(z @ params.W_f.T + params.b_f)  # (1) forget gate
-    i_t = sigmoid(z @ params.W_i.T + params.b_i)  # (2) input gate
+    f_t = _sigmoid(z @ params.W_f.T + params.b_f)  # (1) forget gate
+    i_t = _sigmoid(z @ params.W_i.T + params.b_i)  # (2) input gate
     C_tilde = np.tanh(z @ params.W_C.T + params.b_C)  # (3) candidate values
     c_t = f_t * c_prev + i_t * C_tilde  # (4) cell-state update
-    o_t = sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
+    o_t = _sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
     tanh_c = np.tanh(c_t)
     h_t = o_t * tanh_c  # (6) hidden state
 
@@ -174,8 +129,8 @@ def lstm_step_backward(
     params = cache.params
     B, H = cache.c_prev.shape
     dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
-    dh_t = float_array("dh_t", dh_t, dims, sizes, params.dtype).reshape(B, H)
-    dc_t = float_array("dc_t", dc_t, dims, sizes, params.dtype).reshape(B, H)
+    dh_t = check_gradient_input("dh_t", dh_t, dims, sizes, cache).reshape(B, H)
+    dc_t = check_gradient_input("dc_t", dc_t, dims, sizes, cache).reshape(B, H)
     f_t, i_t, C_tilde, o_t, tanh_c = cache.f_t, cache.i_t, cache.C_tilde, cache.o_t, cache.tanh_c
 
     do_t = dh_t * tanh_c  # from (6)
@@ -320,7 +275,7 @@ def lstm_forward(
     for t in range(T):
         a = gates[t]
         a += h @ Wh_T  # pre-activations of all four gates, (B, 4H)
-        sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
+        _sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
         np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # (3): C̃_t
         f_t, i_t, o_t, C_tilde = _split_gates(a)
         c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
@@ -335,10 +290,9 @@ def _check_backward_inputs(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     check_cache("cache", cache, LSTMCache, "lstm_forward")
     T, B, H = cache.hs.shape
-    dtype = cache.params.dtype
-    dhs = float_array("dhs", dhs, ("T", "B", "H"), (T, B, H), dtype)
+    dhs = check_gradient_input("dhs", dhs, ("T", "B", "H"), (T, B, H), cache)
     if dc_last is not None:
-        dc_last = float_array("dc_last", dc_last, ("B", "H"), (B, H), dtype)
+        dc_last = check_gradient_input("dc_last", dc_last, ("B", "H"), (B, H), cache)
     return dhs, dc_last
 
 

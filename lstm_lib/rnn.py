@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_lib._validate import check_cache, float_array
-from lstm_lib.lstm import check_params, check_sequence_inputs, check_step_inputs
+from lstm_lib._validate import (
+    check_cache,
+    check_gradient_input,
+    check_params,
+    check_sequence_inputs,
+    check_step_inputs,
+)
 from lstm_lib.params import RNNParams
 
 __all__ = [
@@ -81,7 +86,7 @@ def rnn_step_backward(
     check_cache("cache", cache, RNNStepCache, "rnn_step_forward")
     B, H = cache.h_t.shape
     dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
-    dh_t = float_array("dh_t", dh_t, dims, sizes, cache.params.dtype).reshape(B, H)
+    dh_t = check_gradient_input("dh_t", dh_t, dims, sizes, cache).reshape(B, H)
     da = dh_t * (1 - cache.h_t**2)  # through tanh
     grads = RNNParams(W_h=da.T @ cache.z, b_h=da.sum(axis=0))
     dz = da @ cache.params.W_h
@@ -136,7 +141,7 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
 def _check_backward_inputs(dhs: object, cache: object) -> np.ndarray:
     check_cache("cache", cache, RNNCache, "rnn_forward")
     T, B, H = cache.hs.shape
-    return float_array("dhs", dhs, ("T", "B", "H"), (T, B, H), cache.params.dtype)
+    return check_gradient_input("dhs", dhs, ("T", "B", "H"), (T, B, H), cache)
 
 
 def _backward_through_time(
