@@ -39,6 +39,7 @@ A new module validates with these functions only, e.g.::
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -406,19 +407,61 @@ def check_gradient_input(
 # --------------------------------------------------------------------------- results
 
 
+#: What usually helps when a gradient overflows; every overflow message ends with it.
+EXPLODING_REMEDY = (
+    "The gradient explodes through time: clip it (rescale the gradients to a maximum "
+    "global norm), shorten the sequence, or use smaller recurrent weights (for the simple "
+    "RNN, a spectral radius of W_hh below 1)."
+)
+
+
+def quiet_overflow(function: Callable) -> Callable:
+    """Decorator for a pass that checks its results: NumPy's overflow warnings give way
+    to the :class:`OverflowError` of :func:`check_finite_result`."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def last_nonfinite_step(per_step: np.ndarray) -> int | None:
+    """The largest t (1-based: ``per_step[t - 1]`` is step t) whose entries are not all finite.
+
+    A backward pass runs from t = T down to 1, so this is where it first overflowed.
+    """
+    bad = ~np.isfinite(per_step.reshape(per_step.shape[0], -1)).all(axis=1)
+    return int(np.flatnonzero(bad)[-1]) + 1 if bad.any() else None
+
+
+def first_nonfinite_step(per_step: np.ndarray) -> int | None:
+    """The smallest 1-based t whose entries are not all finite (where a forward pass failed)."""
+    bad = ~np.isfinite(per_step.reshape(per_step.shape[0], -1)).all(axis=1)
+    return int(np.flatnonzero(bad)[0]) + 1 if bad.any() else None
+
+
+def overflow_error(
+    function: str, quantity: str, dtype: np.dtype, step: int | None = None, remedy: str = ""
+) -> OverflowError:
+    """The one message form of an overflow: where, what, and what usually helps."""
+    where = f" at step t = {step}" if step is not None else ""
+    limit = np.finfo(dtype).max
+    return OverflowError(
+        f"{function}: {quantity} overflowed{where} (beyond the {np.dtype(dtype)} maximum "
+        f"{limit:.3g}, so the result would hold inf or NaN). {remedy or EXPLODING_REMEDY}"
+    )
+
+
 def check_finite_result(
     function: str, quantity: str, array: np.ndarray, *, step: int | None = None, remedy: str = ""
 ) -> None:
-    """Raise ``OverflowError`` if a computed ``array`` is not finite.
+    """Raise :func:`overflow_error` if a computed ``array`` is not finite.
 
-    For results of finite, validated inputs: the computation itself overflowed
-    (a gradient exploding through time). ``step`` names where it first happened.
+    For results computed from finite, validated inputs: the computation itself
+    overflowed (e.g. a gradient exploding through time), which no input check can
+    foresee, so it is an ``OverflowError``, not a ``ValueError`` about an argument.
     """
-    if np.isfinite(array).all():
-        return
-    where = f" at step t = {step}" if step is not None else ""
-    limit = np.finfo(array.dtype).max
-    raise OverflowError(
-        f"{function}: {quantity} overflowed{where} (beyond the {array.dtype} "
-        f"maximum {limit:.3g}; the result would be inf or NaN). {remedy}".rstrip()
-    )
+    if not np.isfinite(array).all():
+        raise overflow_error(function, quantity, array.dtype, step, remedy)

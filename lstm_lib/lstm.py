@@ -30,10 +30,15 @@ import numpy as np
 
 from lstm_lib._validate import (
     check_cache,
+    check_finite_result,
     check_gradient_input,
     check_params,
     check_sequence_inputs,
     check_step_inputs,
+    first_nonfinite_step,
+    last_nonfinite_step,
+    overflow_error,
+    quiet_overflow,
 )
 from lstm_lib.activations import _sigmoid
 from lstm_lib.params import LSTMParams
@@ -71,6 +76,11 @@ class LSTMStepCache:
     unbatched: bool  #: the inputs were 1-D; outputs of the backward step are 1-D too
 
 
+#: The remedy when a forward pass overflows (inputs near the dtype's maximum).
+_TOO_LARGE = "The inputs or weights are too large for the dtype: rescale them."
+
+
+@quiet_overflow
 def lstm_step_forward(
     x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: LSTMParams
 ) -> tuple[np.ndarray, np.ndarray, LSTMStepCache]:
@@ -99,6 +109,7 @@ def lstm_step_forward(
     o_t = _sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
     tanh_c = np.tanh(c_t)
     h_t = o_t * tanh_c  # (6) hidden state
+    check_finite_result("lstm_step_forward", "the pre-activations W·z + b", h_t, remedy=_TOO_LARGE)
 
     cache = LSTMStepCache(z, c_prev, f_t, i_t, C_tilde, o_t, tanh_c, params, unbatched)
     if unbatched:
@@ -106,6 +117,7 @@ def lstm_step_forward(
     return h_t, c_t, cache
 
 
+@quiet_overflow
 def lstm_step_backward(
     dh_t: np.ndarray, dc_t: np.ndarray, cache: LSTMStepCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
@@ -146,17 +158,21 @@ def lstm_step_backward(
     da_C = dC_tilde * (1 - C_tilde**2)
     da_o = do_t * o_t * (1 - o_t)
 
-    grads = LSTMParams(
-        W_f=da_f.T @ cache.z,
-        W_i=da_i.T @ cache.z,
-        W_C=da_C.T @ cache.z,
-        W_o=da_o.T @ cache.z,
-        b_f=da_f.sum(axis=0),
-        b_i=da_i.sum(axis=0),
-        b_C=da_C.sum(axis=0),
-        b_o=da_o.sum(axis=0),
-    )
+    fields = {
+        "W_f": da_f.T @ cache.z,
+        "W_i": da_i.T @ cache.z,
+        "W_C": da_C.T @ cache.z,
+        "W_o": da_o.T @ cache.z,
+        "b_f": da_f.sum(axis=0),
+        "b_i": da_i.sum(axis=0),
+        "b_C": da_C.sum(axis=0),
+        "b_o": da_o.sum(axis=0),
+    }
     dz = da_f @ params.W_f + da_i @ params.W_i + da_C @ params.W_C + da_o @ params.W_o
+    results = {"∂L/∂C_{t-1}": dc_prev, "∂L/∂[h_{t-1}, x_t]": dz}
+    for quantity, array in {**results, **{f"∂L/∂{k}": a for k, a in fields.items()}}.items():
+        check_finite_result("lstm_step_backward", quantity, array)
+    grads = LSTMParams(**fields)
     dh_prev, dx_t = dz[:, :H], dz[:, H:]
     if cache.unbatched:
         return dx_t[0], dh_prev[0], dc_prev[0], grads
@@ -238,6 +254,7 @@ class LSTMCache:
         return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
 
 
+@quiet_overflow
 def lstm_forward(
     xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, params: LSTMParams
 ) -> tuple[np.ndarray, np.ndarray, LSTMCache]:
@@ -282,6 +299,11 @@ def lstm_forward(
         c += i_t * C_tilde
         np.tanh(c, out=tanh_cs[t])
         h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
+    step = first_nonfinite_step(hs)  # NaN from inf - inf in W·z propagates to every h_t
+    if step is not None:
+        raise overflow_error(
+            "lstm_forward", "the pre-activations W·z + b", hs.dtype, step, _TOO_LARGE
+        )
     return hs, cs, LSTMCache(xs, h0, c0, hs, cs, tanh_cs, gates, params)
 
 
@@ -297,6 +319,7 @@ def _check_backward_inputs(
 
 
 def _backward_through_time(
+    function: str,
     dhs: np.ndarray,
     cache: LSTMCache,
     dc_last: np.ndarray | None,
@@ -333,9 +356,15 @@ def _backward_through_time(
         dh = da_t @ Wh  # through the gates into h_{t-1}
     if dcs_out is not None:
         dcs_out[0] = dc
+    step = last_nonfinite_step(da)
+    if step is None and not (np.isfinite(dh).all() and np.isfinite(dc).all()):
+        step = 0
+    if step is not None:
+        raise overflow_error(function, "the gradient ∂L/∂h_t, ∂L/∂C_t", da.dtype, step)
     return da, dh, dc
 
 
+@quiet_overflow
 def lstm_backward(
     dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
@@ -358,7 +387,7 @@ def lstm_backward(
     dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
     T, B, H = cache.hs.shape
     D = cache.xs.shape[2]
-    da, dh0, dc0 = _backward_through_time(dhs, cache, dc_last)
+    da, dh0, dc0 = _backward_through_time("lstm_backward", dhs, cache, dc_last)
 
     # Weight gradients for all steps at once: Σ_t da_tᵀ·[h_{t-1}, x_t], the h-columns
     # as h_0 for t = 1 plus h_1..h_{T-1} for t = 2..T (no copy of the hidden states).
@@ -370,6 +399,9 @@ def lstm_backward(
     db = da_flat.sum(axis=0)
     W, _ = _fused_weights(cache.params)
     dxs = (da_flat @ W[:, H:]).reshape(T, B, D)
+    check_finite_result("lstm_backward", "∂L/∂W (the sum over all steps)", dW)
+    check_finite_result("lstm_backward", "∂L/∂b (the sum over all steps)", db)
+    check_finite_result("lstm_backward", "∂L/∂x_t", dxs, step=last_nonfinite_step(dxs))
     blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(_FUSED_ORDER)}
     grads = LSTMParams(
         **{f"W_{g}": dW[rows] for g, rows in blocks.items()},
@@ -378,6 +410,7 @@ def lstm_backward(
     return dxs, dh0, dc0, grads
 
 
+@quiet_overflow
 def lstm_cell_state_gradients(
     dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
 ) -> np.ndarray:
@@ -391,5 +424,5 @@ def lstm_cell_state_gradients(
     dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
     T, B, H = cache.hs.shape
     dcs = np.empty((T + 1, B, H), cache.params.dtype)
-    _backward_through_time(dhs, cache, dc_last, dcs_out=dcs)
+    _backward_through_time("lstm_cell_state_gradients", dhs, cache, dc_last, dcs_out=dcs)
     return dcs

@@ -14,10 +14,15 @@ import numpy as np
 
 from lstm_lib._validate import (
     check_cache,
+    check_finite_result,
     check_gradient_input,
     check_params,
     check_sequence_inputs,
     check_step_inputs,
+    first_nonfinite_step,
+    last_nonfinite_step,
+    overflow_error,
+    quiet_overflow,
 )
 from lstm_lib.params import RNNParams
 
@@ -32,6 +37,10 @@ __all__ = [
 ]
 
 
+#: The remedy when a forward pass overflows (inputs near the dtype's maximum).
+_TOO_LARGE = "The inputs or weights are too large for the dtype: rescale them."
+
+
 @dataclass(frozen=True, eq=False)
 class RNNStepCache:
     """What :func:`rnn_step_backward` needs: ``z = [h_{t-1}, x_t]`` (B, H+D) and ``h_t`` (B, H)."""
@@ -42,6 +51,7 @@ class RNNStepCache:
     unbatched: bool
 
 
+@quiet_overflow
 def rnn_step_forward(
     x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams
 ) -> tuple[np.ndarray, RNNStepCache]:
@@ -62,10 +72,14 @@ def rnn_step_forward(
     x_t, h_prev, _, unbatched = check_step_inputs(x_t, h_prev, {}, params)
     z = np.concatenate([h_prev, x_t], axis=1)
     h_t = np.tanh(z @ params.W_h.T + params.b_h)
+    check_finite_result(
+        "rnn_step_forward", "the pre-activation W_h·[h_{t-1}, x_t] + b_h", h_t, remedy=_TOO_LARGE
+    )
     cache = RNNStepCache(z, h_t, params, unbatched)
     return (h_t[0] if unbatched else h_t), cache
 
 
+@quiet_overflow
 def rnn_step_backward(
     dh_t: np.ndarray, cache: RNNStepCache
 ) -> tuple[np.ndarray, np.ndarray, RNNParams]:
@@ -88,8 +102,11 @@ def rnn_step_backward(
     dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
     dh_t = check_gradient_input("dh_t", dh_t, dims, sizes, cache).reshape(B, H)
     da = dh_t * (1 - cache.h_t**2)  # through tanh
-    grads = RNNParams(W_h=da.T @ cache.z, b_h=da.sum(axis=0))
+    dW_h, db_h = da.T @ cache.z, da.sum(axis=0)
     dz = da @ cache.params.W_h
+    for quantity, array in (("∂L/∂W_h", dW_h), ("∂L/∂b_h", db_h), ("∂L/∂[h_{t-1}, x_t]", dz)):
+        check_finite_result("rnn_step_backward", quantity, array)
+    grads = RNNParams(W_h=dW_h, b_h=db_h)
     dh_prev, dx_t = dz[:, :H], dz[:, H:]
     if cache.unbatched:
         return dx_t[0], dh_prev[0], grads
@@ -111,6 +128,7 @@ class RNNCache:
         return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
 
 
+@quiet_overflow
 def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.ndarray, RNNCache]:
     """Run the simple RNN over a sequence.
 
@@ -135,6 +153,9 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
         a = hs[t]
         a += h @ W_hh_T
         h = np.tanh(a, out=a)
+    step = first_nonfinite_step(hs)
+    if step is not None:
+        raise overflow_error("rnn_forward", "the pre-activation", hs.dtype, step, _TOO_LARGE)
     return hs, RNNCache(xs, h0, hs, params)
 
 
@@ -145,9 +166,12 @@ def _check_backward_inputs(dhs: object, cache: object) -> np.ndarray:
 
 
 def _backward_through_time(
-    dhs: np.ndarray, cache: RNNCache, dhs_out: np.ndarray | None = None
+    function: str, dhs: np.ndarray, cache: RNNCache, dhs_out: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-activation gradients ``da`` (T, B, H) and dh0; total ∂L/∂h_t into ``dhs_out[t]``."""
+    """Pre-activation gradients ``da`` (T, B, H) and dh0; total ∂L/∂h_t into ``dhs_out[t]``.
+
+    Raises ``OverflowError`` naming ``function`` and the step if the gradient overflows.
+    """
     T, B, H = cache.hs.shape
     tanh_grad = 1 - cache.hs**2
     W_hh = np.ascontiguousarray(cache.params.W_hh)
@@ -161,9 +185,15 @@ def _backward_through_time(
         dh = da[t] @ W_hh  # ∂h_t/∂h_{t-1} = diag(1 - h_t²)·W_hh
     if dhs_out is not None:
         dhs_out[0] = dh
+    step = last_nonfinite_step(da)
+    if step is None and not np.isfinite(dh).all():
+        step = 0
+    if step is not None:
+        raise overflow_error(function, "∂L/∂h_t", da.dtype, step)
     return da, dh
 
 
+@quiet_overflow
 def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarray, RNNParams]:
     """Backpropagation through time for :func:`rnn_forward`.
 
@@ -182,17 +212,21 @@ def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarr
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
     D = cache.xs.shape[2]
-    da, dh0 = _backward_through_time(dhs, cache)
+    da, dh0 = _backward_through_time("rnn_backward", dhs, cache)
     da_flat = da.reshape(T * B, H)
     dW_h = np.concatenate(
         [da_flat.T @ cache.h_prevs.reshape(T * B, H), da_flat.T @ cache.xs.reshape(T * B, D)],
         axis=1,
     )
-    grads = RNNParams(W_h=dW_h, b_h=da_flat.sum(axis=0))
+    db_h = da_flat.sum(axis=0)
     dxs = (da_flat @ cache.params.W_xh).reshape(T, B, D)
-    return dxs, dh0, grads
+    check_finite_result("rnn_backward", "∂L/∂W_h (the sum over all steps)", dW_h)
+    check_finite_result("rnn_backward", "∂L/∂b_h (the sum over all steps)", db_h)
+    check_finite_result("rnn_backward", "∂L/∂x_t", dxs, step=last_nonfinite_step(dxs))
+    return dxs, dh0, RNNParams(W_h=dW_h, b_h=db_h)
 
 
+@quiet_overflow
 def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     """∂L/∂h_t for every t = 0..T, shape (T+1, B, H) (``[0]`` is ``dh0``).
 
@@ -201,5 +235,5 @@ def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
     out = np.empty((T + 1, B, H), cache.hs.dtype)
-    _backward_through_time(dhs, cache, dhs_out=out)
+    _backward_through_time("rnn_hidden_state_gradients", dhs, cache, dhs_out=out)
     return out
