@@ -404,6 +404,23 @@ def check_gradient_input(
     )
 
 
+# --------------------------------------------------------------------------- caches
+
+
+def frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Mark arrays a cache owns read-only, so editing them is an error, not a wrong gradient."""
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def frozen_copy(array: np.ndarray) -> np.ndarray:
+    """A read-only copy of a caller's array, for a cache (later edits cannot reach it)."""
+    copy = array.copy()
+    copy.flags.writeable = False
+    return copy
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -427,17 +444,27 @@ def quiet_overflow(function: Callable) -> Callable:
     return wrapper
 
 
+def all_finite(array: np.ndarray) -> bool:
+    """Whether every entry is finite; one sum when they are (NaN and inf survive a sum),
+    the entry-wise test only when the sum is not finite (it may overflow on its own)."""
+    return bool(np.isfinite(array.sum())) or bool(np.isfinite(array).all())
+
+
 def last_nonfinite_step(per_step: np.ndarray) -> int | None:
     """The largest t (1-based: ``per_step[t - 1]`` is step t) whose entries are not all finite.
 
     A backward pass runs from t = T down to 1, so this is where it first overflowed.
     """
+    if all_finite(per_step):
+        return None
     bad = ~np.isfinite(per_step.reshape(per_step.shape[0], -1)).all(axis=1)
     return int(np.flatnonzero(bad)[-1]) + 1 if bad.any() else None
 
 
 def first_nonfinite_step(per_step: np.ndarray) -> int | None:
     """The smallest 1-based t whose entries are not all finite (where a forward pass failed)."""
+    if all_finite(per_step):
+        return None
     bad = ~np.isfinite(per_step.reshape(per_step.shape[0], -1)).all(axis=1)
     return int(np.flatnonzero(bad)[0]) + 1 if bad.any() else None
 
@@ -454,6 +481,22 @@ def overflow_error(
     )
 
 
+def check_through_time(
+    function: str, quantity: str, da: np.ndarray, probes: Sequence[np.ndarray]
+) -> None:
+    """Raise an overflow at its step if the per-step gradients ``da`` (T, ...) overflowed.
+
+    ``probes`` are small results that every non-finite entry of ``da`` reaches (its
+    sum over steps, the gradient that leaves step 1), so the common case costs a few
+    sums; only when one is not finite is ``da`` searched for the step.
+    """
+    if all(all_finite(p) for p in probes):
+        return
+    step = last_nonfinite_step(da)
+    if step is not None:
+        raise overflow_error(function, quantity, da.dtype, step)
+
+
 def check_finite_result(
     function: str, quantity: str, array: np.ndarray, *, step: int | None = None, remedy: str = ""
 ) -> None:
@@ -463,5 +506,5 @@ def check_finite_result(
     overflowed (e.g. a gradient exploding through time), which no input check can
     foresee, so it is an ``OverflowError``, not a ``ValueError`` about an argument.
     """
-    if not np.isfinite(array).all():
+    if not all_finite(array):
         raise overflow_error(function, quantity, array.dtype, step, remedy)

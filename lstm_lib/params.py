@@ -65,6 +65,13 @@ class _ParamsMixin:
         """A deep copy (new arrays)."""
         return type(self)(**{k: v.copy() for k, v in self.arrays().items()})
 
+    def _snapshot(self):
+        """A read-only deep copy, for a cache (later edits of ``self`` cannot reach it)."""
+        snapshot = self.copy()
+        for array in snapshot.arrays().values():
+            array.flags.writeable = False
+        return snapshot
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(input_size={self.input_size}, "

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_lib._validate import (
+    all_finite,
     check_cache,
     check_finite_result,
     check_gradient_input,
     check_params,
     check_sequence_inputs,
     check_step_inputs,
+    check_through_time,
     first_nonfinite_step,
+    frozen,
+    frozen_copy,
     last_nonfinite_step,
     overflow_error,
     quiet_overflow,
@@ -75,7 +79,7 @@ def rnn_step_forward(
     check_finite_result(
         "rnn_step_forward", "the pre-activation W_h·[h_{t-1}, x_t] + b_h", h_t, remedy=_TOO_LARGE
     )
-    cache = RNNStepCache(z, h_t, params, unbatched)
+    cache = RNNStepCache(*frozen(z), frozen_copy(h_t), params._snapshot(), unbatched)
     return (h_t[0] if unbatched else h_t), cache
 
 
@@ -140,11 +144,12 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
 
     Returns
     -------
-    hs : array (T, B, H)
-    cache : RNNCache
+    hs : array (T, B, H), read-only (the cache holds it; ``.copy()`` it to edit)
+    cache : RNNCache, with its own read-only copies of ``xs``, ``h0`` and ``params``
     """
     check_params(params, RNNParams)
     xs, h0, _ = check_sequence_inputs(xs, h0, {}, params)
+    params = params._snapshot()  # the cache's own, read-only
     T, B, D = xs.shape
     W_hh_T = np.ascontiguousarray(params.W_hh.T)
     hs = (xs.reshape(T * B, D) @ params.W_xh.T + params.b_h).reshape(T, B, -1)
@@ -156,7 +161,8 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
     step = first_nonfinite_step(hs)
     if step is not None:
         raise overflow_error("rnn_forward", "the pre-activation", hs.dtype, step, _TOO_LARGE)
-    return hs, RNNCache(xs, h0, hs, params)
+    # As in lstm_forward: the cache's own copies of the inputs, hs shared read-only.
+    return hs, RNNCache(frozen_copy(xs), frozen_copy(h0), *frozen(hs), params)
 
 
 def _check_backward_inputs(dhs: object, cache: object) -> np.ndarray:
@@ -166,12 +172,9 @@ def _check_backward_inputs(dhs: object, cache: object) -> np.ndarray:
 
 
 def _backward_through_time(
-    function: str, dhs: np.ndarray, cache: RNNCache, dhs_out: np.ndarray | None = None
+    dhs: np.ndarray, cache: RNNCache, dhs_out: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-activation gradients ``da`` (T, B, H) and dh0; total ∂L/∂h_t into ``dhs_out[t]``.
-
-    Raises ``OverflowError`` naming ``function`` and the step if the gradient overflows.
-    """
+    """Pre-activation gradients ``da`` (T, B, H) and dh0; total ∂L/∂h_t into ``dhs_out[t]``."""
     T, B, H = cache.hs.shape
     tanh_grad = 1 - cache.hs**2
     W_hh = np.ascontiguousarray(cache.params.W_hh)
@@ -185,11 +188,6 @@ def _backward_through_time(
         dh = da[t] @ W_hh  # ∂h_t/∂h_{t-1} = diag(1 - h_t²)·W_hh
     if dhs_out is not None:
         dhs_out[0] = dh
-    step = last_nonfinite_step(da)
-    if step is None and not np.isfinite(dh).all():
-        step = 0
-    if step is not None:
-        raise overflow_error(function, "∂L/∂h_t", da.dtype, step)
     return da, dh
 
 
@@ -212,7 +210,7 @@ def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarr
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
     D = cache.xs.shape[2]
-    da, dh0 = _backward_through_time("rnn_backward", dhs, cache)
+    da, dh0 = _backward_through_time(dhs, cache)
     da_flat = da.reshape(T * B, H)
     dW_h = np.concatenate(
         [da_flat.T @ cache.h_prevs.reshape(T * B, H), da_flat.T @ cache.xs.reshape(T * B, D)],
@@ -220,9 +218,13 @@ def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarr
     )
     db_h = da_flat.sum(axis=0)
     dxs = (da_flat @ cache.params.W_xh).reshape(T, B, D)
-    check_finite_result("rnn_backward", "∂L/∂W_h (the sum over all steps)", dW_h)
-    check_finite_result("rnn_backward", "∂L/∂b_h (the sum over all steps)", db_h)
-    check_finite_result("rnn_backward", "∂L/∂x_t", dxs, step=last_nonfinite_step(dxs))
+    name = "rnn_backward"
+    check_through_time(name, "∂L/∂h_t", da, (db_h, dh0))  # where it first overflowed
+    check_finite_result(name, "∂L/∂h_t", dh0, step=0)
+    check_finite_result(name, "∂L/∂W_h (the sum over all steps)", dW_h)
+    check_finite_result(name, "∂L/∂b_h (the sum over all steps)", db_h)
+    if not all_finite(dxs):
+        raise overflow_error(name, "∂L/∂x_t", dxs.dtype, last_nonfinite_step(dxs))
     return dxs, dh0, RNNParams(W_h=dW_h, b_h=db_h)
 
 
@@ -235,5 +237,7 @@ def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
     out = np.empty((T + 1, B, H), cache.hs.dtype)
-    _backward_through_time("rnn_hidden_state_gradients", dhs, cache, dhs_out=out)
+    da, _dh0 = _backward_through_time(dhs, cache, dhs_out=out)
+    check_through_time("rnn_hidden_state_gradients", "∂L/∂h_t", da, (out,))
+    check_finite_result("rnn_hidden_state_gradients", "∂L/∂h_t", out[0], step=0)
     return out
