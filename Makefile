@@ -9,24 +9,52 @@
 #                  rewrite experiments/results/ (then `make execute` to update the chapter)
 #   make notebook  open the chapters in Jupyter Notebook (installs it into .venv first)
 #   make serve     serve _build/html on http://127.0.0.1:8000
+#   make pins      check that requirements.txt resolves for the lowest promised Python
 #   make clean     remove _build and caches (keeps .venv)
 
 SHELL := bash
+comma := ,
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The README's promise: Python 3.11.0 or newer. `make test` checks that the pins resolve there.
+MIN_PYTHON := 3.11
+LOWEST_PROMISED := 3.11.0
+
+# Up front, one line: which interpreter was found, and what is needed.
+PYTHON_FOUND := $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)
+PYTHON_OK := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= ($(subst .,$(comma),$(MIN_PYTHON)))))' 2>/dev/null)
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),book)),)
+ifeq ($(PYTHON_FOUND),)
+$(error needs Python >= $(MIN_PYTHON), but '$(PYTHON)' was not found; run e.g. make PYTHON=python3.11)
+endif
+ifneq ($(PYTHON_OK),1)
+$(error needs Python >= $(MIN_PYTHON), found $(PYTHON) $(PYTHON_FOUND); run e.g. make PYTHON=python3.11)
+endif
+endif
+# A .venv that cannot run pip (an interrupted `python -m venv`) or was made by another
+# Python version than $(PYTHON) is rebuilt, and the terminal says why.
+VENV_PROBLEM := $(shell test -e $(VENV) || exit 0; \
+	v=$$($(BIN)/python -c 'import sys, pip; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) \
+	  || { echo "it has no working python or pip (interrupted creation?)"; exit 0; }; \
+	w=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	test "$$v" = "$$w" || echo "it was made by Python $$v, $(PYTHON) is $$w")
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 CHAPTERS := $(wildcard chapters/*.ipynb)
 # Everything runs with the same kernel and no GUI backend, locally and in CI.
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint unit execute experiments notebook serve clean venv
+.PHONY: book test lint unit execute experiments notebook serve clean venv pins FORCE
 
 venv: $(STAMP)
 
+ifneq ($(VENV_PROBLEM),)
+$(STAMP): FORCE
+endif
 $(STAMP): requirements.txt pyproject.toml
+	@if [ -n "$(VENV_PROBLEM)" ]; then echo "rebuilding $(VENV): $(VENV_PROBLEM)"; rm -rf $(VENV); fi
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
@@ -42,7 +70,15 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
-test: lint book
+# The pins must install on the lowest Python the README promises, not only on this one.
+pins: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python -m pip install --quiet --dry-run --ignore-installed --target "$$tmp" \
+		--python-version $(LOWEST_PROMISED) --only-binary=:all: -r requirements.txt \
+		2> >(grep -v '^WARNING: Location' >&2) \
+	&& echo "requirements.txt resolves for Python $(LOWEST_PROMISED)"
+
+test: lint pins book
 	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 
@@ -61,6 +97,7 @@ notebook: $(VENV)/.notebook-installed
 	$(BIN)/jupyter notebook chapters/
 
 serve:
+	@test -f _build/html/index.html || { echo "make serve: build the book first (make book)"; exit 1; }
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 clean:

@@ -17,11 +17,36 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sigmoid", "sigmoid_grad_from_output", "tanh", "tanh_grad_from_output"]
+from lstm_lib import _validate as v
+
+__all__ = ["sigmoid", "tanh"]
 
 
 #: Largest argument whose ``exp`` is finite, minus a margin, per dtype.
 _EXP_LIMIT = {np.dtype(np.float32): 88.0, np.dtype(np.float64): 709.0}
+
+
+def _check(a: object, out: object) -> np.ndarray:
+    """``a`` a finite float array of any shape; ``out``, if given, an array like it."""
+    a = v.as_float_array("a", a)
+    v.check_finite("a", a)
+    if out is not None:
+        if not isinstance(out, np.ndarray) or isinstance(out, (np.ma.MaskedArray, np.matrix)):
+            raise TypeError(f"out: expected a numpy.ndarray like a, got {type(out).__name__}")
+        v.as_float_array("out", out, a.dtype, dtype_source="a")
+        v.check_shape("out", out, [f"n{k}" for k in range(a.ndim)], a.shape, nonempty=False)
+    return a
+
+
+def _sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ without input checks, for the library's inner loops (``a`` already validated)."""
+    if out is None:
+        out = np.empty_like(a)  # an array even for 0-d input, so the in-place steps work
+    np.negative(a, out=out)
+    np.minimum(out, _EXP_LIMIT[out.dtype], out=out)  # exp(-a) stays finite
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -29,35 +54,19 @@ def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
     Parameters
     ----------
-    a : array of any shape, float32 or float64
+    a : array of any shape, float32 or float64, finite
         Pre-activations, e.g. ``W_f·[h_{t-1}, x_t] + b_f`` of shape (B, H).
     out : array, optional
-        Where to write the result (may be ``a`` itself).
+        Where to write the result (same shape and dtype; may be ``a`` itself).
 
     Returns
     -------
     array of the same shape and dtype as ``a``, values in [0, 1].
     """
-    a = np.asarray(a)
-    if out is None:
-        out = np.empty_like(a)  # an array even for 0-d input, so the in-place steps work
-    np.negative(a, out=out)
-    np.minimum(out, _EXP_LIMIT.get(out.dtype, 709.0), out=out)  # exp(-a) stays finite
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
-
-
-def sigmoid_grad_from_output(s: np.ndarray) -> np.ndarray:
-    """``dσ/da = σ(a) * (1 - σ(a))``, given ``s = σ(a)`` (same shape and dtype)."""
-    return s * (1 - s)
+    return _sigmoid(_check(a, out), out)
 
 
 def tanh(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Hyperbolic tangent; NumPy's ``tanh`` never overflows, re-exported for symmetry."""
-    return np.tanh(a, out=out)
-
-
-def tanh_grad_from_output(t: np.ndarray) -> np.ndarray:
-    """``d tanh/da = 1 - tanh(a)**2``, given ``t = tanh(a)`` (same shape and dtype)."""
-    return 1 - t * t
+    """Hyperbolic tangent (NumPy's ``tanh`` never overflows), with the same checks as σ."""
+    a = _check(a, out)
+    return np.tanh(a, out=out) if out is not None else np.tanh(a)

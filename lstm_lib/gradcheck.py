@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lstm_lib._validate import as_float_array
+from lstm_lib import _validate as v
 
 __all__ = ["numerical_gradient", "relative_error"]
 
@@ -42,24 +42,36 @@ def numerical_gradient(
     -------
     array shaped like ``x``: the estimate of ∂f/∂x.
     """
-    x = as_float_array("x", x)
+    v.check_callable("f", f)
+    x = v.as_float_array("x", x)
     if x.dtype != np.float64:
         raise TypeError(f"x: expected dtype float64 (finite differences need it), got {x.dtype}")
-    if not (isinstance(eps, (int, float)) and eps > 0):
-        raise ValueError(f"eps: expected a positive number, got {eps!r}")
-    grad = np.empty_like(x)
+    v.check_finite("x", x)
+    eps = v.positive_real("eps", eps)
+    # Both arrays C-ordered, whatever the layout of x (Fortran order, a transposed or
+    # strided view), so that reshape(-1) is a view and entry j is the same entry in both.
+    grad = np.empty(x.shape, x.dtype)
     flat = grad.reshape(-1)
     for j in range(x.size):
         values = []
         for sign in (+1.0, -1.0):
-            x_pert = x.copy()
+            x_pert = np.array(x, order="C")  # a fresh copy each call
             x_pert.reshape(-1)[j] += sign * eps
-            value = np.asarray(f(x_pert))
-            if value.shape != ():
-                raise ValueError(f"f: expected a scalar return value, got shape {value.shape}")
-            values.append(float(value))
+            values.append(_scalar_value(f(x_pert)))
         flat[j] = (values[0] - values[1]) / (2 * eps)
     return grad
+
+
+def _scalar_value(result: object) -> float:
+    """What ``f`` returned, as a float: a finite real scalar (a 0-d array is fine)."""
+    value = np.asarray(result)
+    if value.dtype.kind not in "fiu":
+        raise TypeError(f"f: expected a real scalar return value, got {type(result).__name__}")
+    if value.shape != ():
+        raise ValueError(f"f: expected a scalar return value, got shape {value.shape}")
+    if not np.isfinite(value):
+        raise ValueError(f"f: expected a finite return value, got {float(value)}")
+    return float(value)
 
 
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, *, floor: float = 1e-12) -> float:
@@ -71,11 +83,22 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray, *, floor: float = 
     moves the whole vector and shows up as an error of order 1. ``floor`` keeps the
     ratio defined when both gradients are zero.
     """
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
+    a = v.as_float_array("analytic", analytic)
+    n = v.as_float_array("numeric", numeric)
     if a.shape != n.shape:
         raise ValueError(
             f"numeric: expected shape {a.shape} (the shape of analytic), got {n.shape}"
         )
-    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(n)), floor)
-    return float(np.linalg.norm(a - n)) / scale
+    v.check_finite("analytic", a)
+    v.check_finite("numeric", n)
+    floor = v.positive_real("floor", floor)
+    a, n = a.astype(np.float64), n.astype(np.float64)
+    # Divide by the largest entry first, so that the norms of huge gradients (1e200)
+    # do not overflow to inf; the ratio is scale-free.
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(n), initial=0.0)))
+    if scale == 0.0:
+        return 0.0
+    diff = float(np.linalg.norm((a - n) / scale))
+    return diff / max(
+        float(np.linalg.norm(a / scale)), float(np.linalg.norm(n / scale)), floor / scale
+    )

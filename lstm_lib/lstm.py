@@ -28,8 +28,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_lib._validate import as_float_array, check_cache, float_array
-from lstm_lib.activations import sigmoid
+from lstm_lib._validate import (
+    all_finite,
+    check_cache,
+    check_finite_result,
+    check_gradient_input,
+    check_params,
+    check_sequence_inputs,
+    check_step_inputs,
+    check_through_time,
+    first_nonfinite_step,
+    frozen,
+    frozen_copy,
+    last_nonfinite_step,
+    overflow_error,
+    quiet_overflow,
+)
+from lstm_lib.activations import _sigmoid
 from lstm_lib.params import LSTMParams
 
 __all__ = [
@@ -41,57 +56,6 @@ __all__ = [
     "lstm_step_backward",
     "lstm_step_forward",
 ]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def check_params(params: object, cls: type, name: str = "params") -> None:
-    """``TypeError`` unless ``params`` is a ``cls`` (its fields were checked when built)."""
-    if not isinstance(params, cls):
-        raise TypeError(f"{name}: expected {cls.__name__}, got {type(params).__name__}")
-
-
-def check_step_inputs(
-    x_t: object, h_prev: object, states: dict[str, object], params: LSTMParams | object
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], bool]:
-    """Validate one step's inputs: ``x_t`` (B, D) or (D,), each state (B, H) or (H,).
-
-    Returns the arrays made 2-D, and whether the call was unbatched (1-D).
-    """
-    dtype = params.dtype
-    H, D = params.hidden_size, params.input_size
-    x_t = as_float_array("x_t", x_t, dtype)
-    if x_t.ndim == 1:
-        unbatched = True
-        x_t = float_array("x_t", x_t, ("D",), (D,), dtype)[None]
-    else:
-        unbatched = False
-        x_t = float_array("x_t", x_t, ("B", "D"), (None, D), dtype)
-    B = x_t.shape[0]
-    dims, sizes = (("H",), (H,)) if unbatched else (("B", "H"), (B, H))
-    arrays = []
-    for name, value in {"h_prev": h_prev, **states}.items():
-        array = float_array(name, value, dims, sizes, dtype)
-        arrays.append(array[None] if unbatched else array)
-    return x_t, arrays[0], arrays[1:], unbatched
-
-
-def check_sequence_inputs(
-    xs: object, h0: object, states: dict[str, object], params: LSTMParams | object
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Validate ``xs`` (T, B, D) and initial states (B, H) against ``params``."""
-    dtype = params.dtype
-    H, D = params.hidden_size, params.input_size
-    xs = float_array("xs", xs, ("T", "B", "D"), (None, None, D), dtype)
-    if xs.shape[0] == 0 or xs.shape[1] == 0:
-        raise ValueError(f"xs: expected shape (T, B, D) with T >= 1 and B >= 1, got {xs.shape}")
-    B = xs.shape[1]
-    arrays = [
-        float_array(name, value, ("B", "H"), (B, H), dtype)
-        for name, value in {"h0": h0, **states}.items()
-    ]
-    return xs, arrays[0], arrays[1:]
 
 
 # --------------------------------------------------------------------------- one step
@@ -116,6 +80,14 @@ class LSTMStepCache:
     unbatched: bool  #: the inputs were 1-D; outputs of the backward step are 1-D too
 
 
+#: What overflows in a backward pass through time.
+_THROUGH_TIME = "the gradient ∂L/∂h_t, ∂L/∂C_t"
+
+#: The remedy when a forward pass overflows (inputs near the dtype's maximum).
+_TOO_LARGE = "The inputs or weights are too large for the dtype: rescale them."
+
+
+@quiet_overflow
 def lstm_step_forward(
     x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: LSTMParams
 ) -> tuple[np.ndarray, np.ndarray, LSTMStepCache]:
@@ -137,20 +109,27 @@ def lstm_step_forward(
     x_t, h_prev, (c_prev,), unbatched = check_step_inputs(x_t, h_prev, {"c_prev": c_prev}, params)
 
     z = np.concatenate([h_prev, x_t], axis=1)  # [h_{t-1}, x_t], h first
-    f_t = sigmoid(z @ params.W_f.T + params.b_f)  # (1) forget gate
-    i_t = sigmoid(z @ params.W_i.T + params.b_i)  # (2) input gate
+    f_t = _sigmoid(z @ params.W_f.T + params.b_f)  # (1) forget gate
+    i_t = _sigmoid(z @ params.W_i.T + params.b_i)  # (2) input gate
     C_tilde = np.tanh(z @ params.W_C.T + params.b_C)  # (3) candidate values
     c_t = f_t * c_prev + i_t * C_tilde  # (4) cell-state update
-    o_t = sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
+    o_t = _sigmoid(z @ params.W_o.T + params.b_o)  # (5) output gate
     tanh_c = np.tanh(c_t)
     h_t = o_t * tanh_c  # (6) hidden state
+    check_finite_result("lstm_step_forward", "the pre-activations W·z + b", h_t, remedy=_TOO_LARGE)
 
-    cache = LSTMStepCache(z, c_prev, f_t, i_t, C_tilde, o_t, tanh_c, params, unbatched)
+    # The cache owns read-only copies: editing the inputs, the outputs or params later
+    # cannot change the backward step.
+    frozen(z, f_t, i_t, C_tilde, o_t, tanh_c)
+    cache = LSTMStepCache(
+        z, frozen_copy(c_prev), f_t, i_t, C_tilde, o_t, tanh_c, params._snapshot(), unbatched
+    )
     if unbatched:
         return h_t[0], c_t[0], cache
     return h_t, c_t, cache
 
 
+@quiet_overflow
 def lstm_step_backward(
     dh_t: np.ndarray, dc_t: np.ndarray, cache: LSTMStepCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
@@ -174,8 +153,8 @@ def lstm_step_backward(
     params = cache.params
     B, H = cache.c_prev.shape
     dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
-    dh_t = float_array("dh_t", dh_t, dims, sizes, params.dtype).reshape(B, H)
-    dc_t = float_array("dc_t", dc_t, dims, sizes, params.dtype).reshape(B, H)
+    dh_t = check_gradient_input("dh_t", dh_t, dims, sizes, cache).reshape(B, H)
+    dc_t = check_gradient_input("dc_t", dc_t, dims, sizes, cache).reshape(B, H)
     f_t, i_t, C_tilde, o_t, tanh_c = cache.f_t, cache.i_t, cache.C_tilde, cache.o_t, cache.tanh_c
 
     do_t = dh_t * tanh_c  # from (6)
@@ -191,17 +170,21 @@ def lstm_step_backward(
     da_C = dC_tilde * (1 - C_tilde**2)
     da_o = do_t * o_t * (1 - o_t)
 
-    grads = LSTMParams(
-        W_f=da_f.T @ cache.z,
-        W_i=da_i.T @ cache.z,
-        W_C=da_C.T @ cache.z,
-        W_o=da_o.T @ cache.z,
-        b_f=da_f.sum(axis=0),
-        b_i=da_i.sum(axis=0),
-        b_C=da_C.sum(axis=0),
-        b_o=da_o.sum(axis=0),
-    )
+    fields = {
+        "W_f": da_f.T @ cache.z,
+        "W_i": da_i.T @ cache.z,
+        "W_C": da_C.T @ cache.z,
+        "W_o": da_o.T @ cache.z,
+        "b_f": da_f.sum(axis=0),
+        "b_i": da_i.sum(axis=0),
+        "b_C": da_C.sum(axis=0),
+        "b_o": da_o.sum(axis=0),
+    }
     dz = da_f @ params.W_f + da_i @ params.W_i + da_C @ params.W_C + da_o @ params.W_o
+    results = {"∂L/∂C_{t-1}": dc_prev, "∂L/∂[h_{t-1}, x_t]": dz}
+    for quantity, array in {**results, **{f"∂L/∂{k}": a for k, a in fields.items()}}.items():
+        check_finite_result("lstm_step_backward", quantity, array)
+    grads = LSTMParams(**fields)
     dh_prev, dx_t = dz[:, :H], dz[:, H:]
     if cache.unbatched:
         return dx_t[0], dh_prev[0], dc_prev[0], grads
@@ -283,6 +266,7 @@ class LSTMCache:
         return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
 
 
+@quiet_overflow
 def lstm_forward(
     xs: np.ndarray, h0: np.ndarray, c0: np.ndarray, params: LSTMParams
 ) -> tuple[np.ndarray, np.ndarray, LSTMCache]:
@@ -297,11 +281,16 @@ def lstm_forward(
     Returns
     -------
     hs, cs : arrays (T, B, H)
-        ``h_t`` and ``C_t`` for t = 1..T (same dtype as the inputs).
-    cache : LSTMCache, for :func:`lstm_backward`; also holds the gate values.
+        ``h_t`` and ``C_t`` for t = 1..T (same dtype as the inputs). Read-only: the
+        cache holds them too, so an edit would change the backward pass (``.copy()``
+        them to edit).
+    cache : LSTMCache, for :func:`lstm_backward`; also holds the gate values. It
+        keeps its own read-only copies of ``xs``, ``h0``, ``c0`` and ``params``, so
+        editing those after the forward pass does not change the gradients.
     """
     check_params(params, LSTMParams)
     xs, h0, (c0,) = check_sequence_inputs(xs, h0, {"c0": c0}, params)
+    params = params._snapshot()  # the cache's own, read-only: later edits cannot reach it
     T, B, D = xs.shape
     H = params.hidden_size
     W, b = _fused_weights(params)
@@ -320,14 +309,24 @@ def lstm_forward(
     for t in range(T):
         a = gates[t]
         a += h @ Wh_T  # pre-activations of all four gates, (B, 4H)
-        sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
+        _sigmoid(a[:, : 3 * H], out=a[:, : 3 * H])  # (1), (2), (5): f_t, i_t, o_t
         np.tanh(a[:, 3 * H :], out=a[:, 3 * H :])  # (3): C̃_t
         f_t, i_t, o_t, C_tilde = _split_gates(a)
         c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
         c += i_t * C_tilde
         np.tanh(c, out=tanh_cs[t])
         h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
-    return hs, cs, LSTMCache(xs, h0, c0, hs, cs, tanh_cs, gates, params)
+    step = first_nonfinite_step(hs)  # NaN from inf - inf in W·z propagates to every h_t
+    if step is not None:
+        raise overflow_error(
+            "lstm_forward", "the pre-activations W·z + b", hs.dtype, step, _TOO_LARGE
+        )
+    # The cache owns read-only copies of the inputs; hs and cs are shared with the caller
+    # read-only (copying them would cost about 5 % of the pass at T=100, B=32, H=128).
+    cache = LSTMCache(
+        frozen_copy(xs), frozen_copy(h0), frozen_copy(c0), *frozen(hs, cs, tanh_cs, gates), params
+    )
+    return hs, cs, cache
 
 
 def _check_backward_inputs(
@@ -335,10 +334,9 @@ def _check_backward_inputs(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     check_cache("cache", cache, LSTMCache, "lstm_forward")
     T, B, H = cache.hs.shape
-    dtype = cache.params.dtype
-    dhs = float_array("dhs", dhs, ("T", "B", "H"), (T, B, H), dtype)
+    dhs = check_gradient_input("dhs", dhs, ("T", "B", "H"), (T, B, H), cache)
     if dc_last is not None:
-        dc_last = float_array("dc_last", dc_last, ("B", "H"), (B, H), dtype)
+        dc_last = check_gradient_input("dc_last", dc_last, ("B", "H"), (B, H), cache)
     return dhs, dc_last
 
 
@@ -382,6 +380,7 @@ def _backward_through_time(
     return da, dh, dc
 
 
+@quiet_overflow
 def lstm_backward(
     dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
@@ -416,6 +415,13 @@ def lstm_backward(
     db = da_flat.sum(axis=0)
     W, _ = _fused_weights(cache.params)
     dxs = (da_flat @ W[:, H:]).reshape(T, B, D)
+    name = "lstm_backward"
+    check_through_time(name, _THROUGH_TIME, da, (db, dh0, dc0))  # where it first overflowed
+    check_finite_result(name, "∂L/∂h_0, ∂L/∂C_0", np.stack([dh0, dc0]), step=0)
+    check_finite_result(name, "∂L/∂W (the sum over all steps)", dW)
+    check_finite_result(name, "∂L/∂b (the sum over all steps)", db)
+    if not all_finite(dxs):
+        raise overflow_error(name, "∂L/∂x_t", dxs.dtype, last_nonfinite_step(dxs))
     blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(_FUSED_ORDER)}
     grads = LSTMParams(
         **{f"W_{g}": dW[rows] for g, rows in blocks.items()},
@@ -424,6 +430,7 @@ def lstm_backward(
     return dxs, dh0, dc0, grads
 
 
+@quiet_overflow
 def lstm_cell_state_gradients(
     dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
 ) -> np.ndarray:
@@ -437,5 +444,7 @@ def lstm_cell_state_gradients(
     dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
     T, B, H = cache.hs.shape
     dcs = np.empty((T + 1, B, H), cache.params.dtype)
-    _backward_through_time(dhs, cache, dc_last, dcs_out=dcs)
+    da, _dh0, _dc0 = _backward_through_time(dhs, cache, dc_last, dcs_out=dcs)
+    check_through_time("lstm_cell_state_gradients", _THROUGH_TIME, da, (dcs,))
+    check_finite_result("lstm_cell_state_gradients", "∂L/∂C_0", dcs[0], step=0)
     return dcs

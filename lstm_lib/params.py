@@ -17,58 +17,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from lstm_lib._validate import FLOAT_DTYPES, as_float_array, check_finite, check_shape
+from lstm_lib import _validate as v
 
 __all__ = ["LSTMParams", "RNNParams"]
 
 #: PyTorch's ``nn.LSTM`` stacks its gate rows in this order (``g`` is our ``C̃``).
 TORCH_GATE_ORDER = ("i", "f", "C", "o")
-
-
-def _rng(seed: int | None, rng: np.random.Generator | None) -> np.random.Generator:
-    if rng is not None and seed is not None:
-        raise ValueError("seed, rng: give at most one of them, got both")
-    if rng is None:
-        return np.random.default_rng(seed)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
-def _check_sizes(input_size: object, hidden_size: object) -> None:
-    for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name}: expected a positive int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name}: expected a positive int, got {value}")
-
-
-def _check_dtype(dtype: object) -> np.dtype:
-    dtype = np.dtype(dtype)
-    if dtype not in FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
-    return dtype
-
-
-def _validate_fields(params: object, weights: tuple[str, ...], biases: tuple[str, ...]) -> None:
-    """Check the weight/bias fields of a parameter dataclass against each other.
-
-    The hidden size H is the number of rows of the first weight and the input size
-    D its columns minus H; every other field must agree, share one float dtype and
-    be finite.
-    """
-    first_w = as_float_array(weights[0], getattr(params, weights[0]))
-    if first_w.ndim != 2 or first_w.shape[1] <= first_w.shape[0]:
-        raise ValueError(f"{weights[0]}: expected shape (H, H+D) with D >= 1, got {first_w.shape}")
-    hidden, columns = first_w.shape
-    for name in weights:
-        w = as_float_array(name, getattr(params, name), first_w.dtype)
-        check_shape(name, w, ("H", "H+D"), (hidden, columns))
-        check_finite(name, w)
-    for name in biases:
-        b = as_float_array(name, getattr(params, name), first_w.dtype)
-        check_shape(name, b, ("H",), (hidden,))
-        check_finite(name, b)
 
 
 class _ParamsMixin:
@@ -78,12 +32,10 @@ class _ParamsMixin:
     _biases: ClassVar[tuple[str, ...]]
 
     def __post_init__(self) -> None:
-        # Store plain ndarrays (lists are accepted and converted), then check them.
-        for name in self._weights + self._biases:
-            value = getattr(self, name)
-            if not isinstance(value, np.ndarray):
-                object.__setattr__(self, name, as_float_array(name, value))
-        _validate_fields(self, self._weights, self._biases)
+        # Check the fields, then store them as plain ndarrays (lists are converted).
+        fields = {name: getattr(self, name) for name in self._weights + self._biases}
+        for name, array in v.check_param_fields(fields, self._weights, self._biases).items():
+            object.__setattr__(self, name, array)
 
     @property
     def hidden_size(self) -> int:
@@ -106,12 +58,19 @@ class _ParamsMixin:
 
     def astype(self, dtype: str | np.dtype):
         """A copy with every array converted to ``dtype`` (float32 or float64)."""
-        dtype = _check_dtype(dtype)
+        dtype = v.float_dtype("dtype", dtype)
         return type(self)(**{k: v.astype(dtype) for k, v in self.arrays().items()})
 
     def copy(self):
         """A deep copy (new arrays)."""
         return type(self)(**{k: v.copy() for k, v in self.arrays().items()})
+
+    def _snapshot(self):
+        """A read-only deep copy, for a cache (later edits of ``self`` cannot reach it)."""
+        snapshot = self.copy()
+        for array in snapshot.arrays().values():
+            array.flags.writeable = False
+        return snapshot
 
     def __repr__(self) -> str:
         return (
@@ -178,12 +137,11 @@ class LSTMParams(_ParamsMixin):
             Source of randomness (give at most one); the same seed gives the same arrays.
         dtype : float32 or float64
         """
-        _check_sizes(input_size, hidden_size)
-        dtype = _check_dtype(dtype)
-        forget_bias = float(forget_bias)
-        if not np.isfinite(forget_bias):
-            raise ValueError(f"forget_bias: expected a finite number, got {forget_bias}")
-        gen = _rng(seed, rng)
+        input_size = v.positive_int("input_size", input_size)
+        hidden_size = v.positive_int("hidden_size", hidden_size)
+        forget_bias = v.finite_real("forget_bias", forget_bias)
+        dtype = v.float_dtype("dtype", dtype)
+        gen = v.generator(seed, rng)
         bound = 1.0 / np.sqrt(hidden_size)
         shape = (hidden_size, hidden_size + input_size)
         weights = {n: gen.uniform(-bound, bound, shape).astype(dtype) for n in cls._weights}
@@ -213,18 +171,33 @@ class LSTMParams(_ParamsMixin):
         bias_ih, bias_hh : arrays (4H,)
             The effective bias is ``bias_ih + bias_hh``.
         """
-        weight_hh = as_float_array("weight_hh", weight_hh)
-        dtype = weight_hh.dtype
+        weight_hh = v.as_float_array("weight_hh", weight_hh)
         if weight_hh.ndim != 2 or weight_hh.shape[0] != 4 * weight_hh.shape[1]:
             raise ValueError(f"weight_hh: expected shape (4H, H), got {weight_hh.shape}")
-        hidden = weight_hh.shape[1]
-        weight_ih = as_float_array("weight_ih", weight_ih, dtype)
-        check_shape("weight_ih", weight_ih, ("4H", "D"), (4 * hidden, None))
-        bias_ih = as_float_array("bias_ih", bias_ih, dtype)
-        check_shape("bias_ih", bias_ih, ("4H",), (4 * hidden,))
-        bias_hh = as_float_array("bias_hh", bias_hh, dtype)
-        check_shape("bias_hh", bias_hh, ("4H",), (4 * hidden,))
+        v.check_shape("weight_hh", weight_hh, ("4H", "H"), (None, None))  # H >= 1
+        v.check_finite("weight_hh", weight_hh)
+        hidden, dtype = weight_hh.shape[1], weight_hh.dtype
+        checked = {}
+        for name, value, dims, sizes in (
+            ("weight_ih", weight_ih, ("4H", "D"), (4 * hidden, None)),
+            ("bias_ih", bias_ih, ("4H",), (4 * hidden,)),
+            ("bias_hh", bias_hh, ("4H",), (4 * hidden,)),
+        ):
+            checked[name] = v.float_array(
+                name,
+                value,
+                dims,
+                sizes,
+                dtype,
+                source="H from weight_hh",
+                dtype_source="weight_hh",
+            )
+        weight_ih, bias_ih, bias_hh = checked["weight_ih"], checked["bias_ih"], checked["bias_hh"]
         bias = bias_ih + bias_hh
+        if not np.isfinite(bias).all():
+            raise ValueError(
+                "bias_ih, bias_hh: expected a finite sum, got inf (the sum overflowed)"
+            )
         fields = {}
         for k, gate in enumerate(TORCH_GATE_ORDER):
             rows = slice(k * hidden, (k + 1) * hidden)
@@ -294,15 +267,16 @@ class RNNParams(_ParamsMixin):
         scales a vector by exactly ρ per step, the cleanest setting to watch
         gradients vanish (ρ < 1) or explode (ρ > 1). ``W_xh`` stays U(-1/√H, 1/√H).
         """
-        _check_sizes(input_size, hidden_size)
-        dtype = _check_dtype(dtype)
-        gen = _rng(seed, rng)
+        input_size = v.positive_int("input_size", input_size)
+        hidden_size = v.positive_int("hidden_size", hidden_size)
+        if spectral_radius is not None:
+            spectral_radius = v.positive_real("spectral_radius", spectral_radius)
+        dtype = v.float_dtype("dtype", dtype)
+        gen = v.generator(seed, rng)
         bound = 1.0 / np.sqrt(hidden_size)
         W_h = gen.uniform(-bound, bound, (hidden_size, hidden_size + input_size))
         if spectral_radius is not None:
-            radius = float(spectral_radius)
-            if not (np.isfinite(radius) and radius > 0):
-                raise ValueError(f"spectral_radius: expected a positive number, got {radius}")
+            radius = spectral_radius
             q, r = np.linalg.qr(gen.standard_normal((hidden_size, hidden_size)))
             W_h[:, :hidden_size] = radius * q * np.sign(np.diag(r))
         return cls(W_h=W_h.astype(dtype), b_h=np.zeros(hidden_size, dtype))

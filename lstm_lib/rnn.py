@@ -12,8 +12,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_lib._validate import check_cache, float_array
-from lstm_lib.lstm import check_params, check_sequence_inputs, check_step_inputs
+from lstm_lib._validate import (
+    all_finite,
+    check_cache,
+    check_finite_result,
+    check_gradient_input,
+    check_params,
+    check_sequence_inputs,
+    check_step_inputs,
+    check_through_time,
+    first_nonfinite_step,
+    frozen,
+    frozen_copy,
+    last_nonfinite_step,
+    overflow_error,
+    quiet_overflow,
+)
 from lstm_lib.params import RNNParams
 
 __all__ = [
@@ -27,6 +41,10 @@ __all__ = [
 ]
 
 
+#: The remedy when a forward pass overflows (inputs near the dtype's maximum).
+_TOO_LARGE = "The inputs or weights are too large for the dtype: rescale them."
+
+
 @dataclass(frozen=True, eq=False)
 class RNNStepCache:
     """What :func:`rnn_step_backward` needs: ``z = [h_{t-1}, x_t]`` (B, H+D) and ``h_t`` (B, H)."""
@@ -37,6 +55,7 @@ class RNNStepCache:
     unbatched: bool
 
 
+@quiet_overflow
 def rnn_step_forward(
     x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams
 ) -> tuple[np.ndarray, RNNStepCache]:
@@ -57,10 +76,14 @@ def rnn_step_forward(
     x_t, h_prev, _, unbatched = check_step_inputs(x_t, h_prev, {}, params)
     z = np.concatenate([h_prev, x_t], axis=1)
     h_t = np.tanh(z @ params.W_h.T + params.b_h)
-    cache = RNNStepCache(z, h_t, params, unbatched)
+    check_finite_result(
+        "rnn_step_forward", "the pre-activation W_h·[h_{t-1}, x_t] + b_h", h_t, remedy=_TOO_LARGE
+    )
+    cache = RNNStepCache(*frozen(z), frozen_copy(h_t), params._snapshot(), unbatched)
     return (h_t[0] if unbatched else h_t), cache
 
 
+@quiet_overflow
 def rnn_step_backward(
     dh_t: np.ndarray, cache: RNNStepCache
 ) -> tuple[np.ndarray, np.ndarray, RNNParams]:
@@ -81,10 +104,13 @@ def rnn_step_backward(
     check_cache("cache", cache, RNNStepCache, "rnn_step_forward")
     B, H = cache.h_t.shape
     dims, sizes = (("H",), (H,)) if cache.unbatched else (("B", "H"), (B, H))
-    dh_t = float_array("dh_t", dh_t, dims, sizes, cache.params.dtype).reshape(B, H)
+    dh_t = check_gradient_input("dh_t", dh_t, dims, sizes, cache).reshape(B, H)
     da = dh_t * (1 - cache.h_t**2)  # through tanh
-    grads = RNNParams(W_h=da.T @ cache.z, b_h=da.sum(axis=0))
+    dW_h, db_h = da.T @ cache.z, da.sum(axis=0)
     dz = da @ cache.params.W_h
+    for quantity, array in (("∂L/∂W_h", dW_h), ("∂L/∂b_h", db_h), ("∂L/∂[h_{t-1}, x_t]", dz)):
+        check_finite_result("rnn_step_backward", quantity, array)
+    grads = RNNParams(W_h=dW_h, b_h=db_h)
     dh_prev, dx_t = dz[:, :H], dz[:, H:]
     if cache.unbatched:
         return dx_t[0], dh_prev[0], grads
@@ -106,6 +132,7 @@ class RNNCache:
         return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
 
 
+@quiet_overflow
 def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.ndarray, RNNCache]:
     """Run the simple RNN over a sequence.
 
@@ -117,11 +144,12 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
 
     Returns
     -------
-    hs : array (T, B, H)
-    cache : RNNCache
+    hs : array (T, B, H), read-only (the cache holds it; ``.copy()`` it to edit)
+    cache : RNNCache, with its own read-only copies of ``xs``, ``h0`` and ``params``
     """
     check_params(params, RNNParams)
     xs, h0, _ = check_sequence_inputs(xs, h0, {}, params)
+    params = params._snapshot()  # the cache's own, read-only
     T, B, D = xs.shape
     W_hh_T = np.ascontiguousarray(params.W_hh.T)
     hs = (xs.reshape(T * B, D) @ params.W_xh.T + params.b_h).reshape(T, B, -1)
@@ -130,13 +158,17 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray, params: RNNParams) -> tuple[np.n
         a = hs[t]
         a += h @ W_hh_T
         h = np.tanh(a, out=a)
-    return hs, RNNCache(xs, h0, hs, params)
+    step = first_nonfinite_step(hs)
+    if step is not None:
+        raise overflow_error("rnn_forward", "the pre-activation", hs.dtype, step, _TOO_LARGE)
+    # As in lstm_forward: the cache's own copies of the inputs, hs shared read-only.
+    return hs, RNNCache(frozen_copy(xs), frozen_copy(h0), *frozen(hs), params)
 
 
 def _check_backward_inputs(dhs: object, cache: object) -> np.ndarray:
     check_cache("cache", cache, RNNCache, "rnn_forward")
     T, B, H = cache.hs.shape
-    return float_array("dhs", dhs, ("T", "B", "H"), (T, B, H), cache.params.dtype)
+    return check_gradient_input("dhs", dhs, ("T", "B", "H"), (T, B, H), cache)
 
 
 def _backward_through_time(
@@ -159,6 +191,7 @@ def _backward_through_time(
     return da, dh
 
 
+@quiet_overflow
 def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarray, RNNParams]:
     """Backpropagation through time for :func:`rnn_forward`.
 
@@ -183,11 +216,19 @@ def rnn_backward(dhs: np.ndarray, cache: RNNCache) -> tuple[np.ndarray, np.ndarr
         [da_flat.T @ cache.h_prevs.reshape(T * B, H), da_flat.T @ cache.xs.reshape(T * B, D)],
         axis=1,
     )
-    grads = RNNParams(W_h=dW_h, b_h=da_flat.sum(axis=0))
+    db_h = da_flat.sum(axis=0)
     dxs = (da_flat @ cache.params.W_xh).reshape(T, B, D)
-    return dxs, dh0, grads
+    name = "rnn_backward"
+    check_through_time(name, "∂L/∂h_t", da, (db_h, dh0))  # where it first overflowed
+    check_finite_result(name, "∂L/∂h_t", dh0, step=0)
+    check_finite_result(name, "∂L/∂W_h (the sum over all steps)", dW_h)
+    check_finite_result(name, "∂L/∂b_h (the sum over all steps)", db_h)
+    if not all_finite(dxs):
+        raise overflow_error(name, "∂L/∂x_t", dxs.dtype, last_nonfinite_step(dxs))
+    return dxs, dh0, RNNParams(W_h=dW_h, b_h=db_h)
 
 
+@quiet_overflow
 def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     """∂L/∂h_t for every t = 0..T, shape (T+1, B, H) (``[0]`` is ``dh0``).
 
@@ -196,5 +237,7 @@ def rnn_hidden_state_gradients(dhs: np.ndarray, cache: RNNCache) -> np.ndarray:
     dhs = _check_backward_inputs(dhs, cache)
     T, B, H = cache.hs.shape
     out = np.empty((T + 1, B, H), cache.hs.dtype)
-    _backward_through_time(dhs, cache, dhs_out=out)
+    da, _dh0 = _backward_through_time(dhs, cache, dhs_out=out)
+    check_through_time("rnn_hidden_state_gradients", "∂L/∂h_t", da, (out,))
+    check_finite_result("rnn_hidden_state_gradients", "∂L/∂h_t", out[0], step=0)
     return out

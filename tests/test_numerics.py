@@ -76,7 +76,7 @@ def test_numerical_gradient_arguments():
         numerical_gradient(lambda a: 0.0, np.zeros(2, np.float32))
     with pytest.raises(ValueError, match=r"f: expected a scalar return value, got shape \(2,\)"):
         numerical_gradient(lambda a: a, np.zeros(2))
-    with pytest.raises(ValueError, match="eps: expected a positive number, got 0"):
+    with pytest.raises(ValueError, match="eps: expected a finite positive number, got 0"):
         numerical_gradient(lambda a: 0.0, np.zeros(2), eps=0)
 
 

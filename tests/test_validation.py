@@ -47,7 +47,7 @@ def test_step_shapes(p):
         lstm_step_forward(arrays(B, D), arrays(2, H), arrays(B, H), p)
     with raises(ValueError, "c_prev: expected shape (B, H) = (3, 6), got (3, 7)"):
         lstm_step_forward(arrays(B, D), arrays(B, H), arrays(B, 7), p)
-    with raises(ValueError, "h_prev: expected shape (H,) = (6,), got (3, 6)"):
+    with raises(ValueError, "x_t, h_prev: expected both unbatched ((D,) and (H,)) or both batched"):
         lstm_step_forward(arrays(D), arrays(B, H), arrays(B, H), p)
     with raises(ValueError, "x_t: expected shape (B, D) = (B, 4), got (1, 3, 4)"):
         lstm_step_forward(arrays(1, B, D), arrays(B, H), arrays(B, H), p)
@@ -62,7 +62,7 @@ def test_sequence_shapes(p):
         lstm_forward(arrays(T, B, D), arrays(4, H), arrays(B, H), p)
     with raises(ValueError, "c0: expected shape (B, H) = (3, 6), got (6,)"):
         lstm_forward(arrays(T, B, D), arrays(B, H), arrays(H), p)
-    with raises(ValueError, "xs: expected shape (T, B, D) with T >= 1 and B >= 1, got (0, 3, 4)"):
+    with raises(ValueError, "xs: expected shape (T, B, D) = (T, B, 4) with T >= 1, got (0, 3, 4)"):
         lstm_forward(arrays(0, B, D), arrays(B, H), arrays(B, H), p)
 
 
@@ -108,15 +108,13 @@ def test_dtypes(p):
         lstm_forward(np.zeros((T, B, D), np.int64), arrays(B, H), arrays(B, H), p)
     with raises(
         TypeError,
-        "h0: expected dtype float64 (the dtype of the other arrays), got float32 with shape (3, 6)",
+        "h0: expected dtype float64 (the dtype of params), got float32 with shape (3, 6)",
     ):
         lstm_forward(arrays(T, B, D), arrays(B, H, dtype=np.float32), arrays(B, H), p)
-    with raises(
-        TypeError, "x_t: expected dtype float64 (the dtype of the other arrays), got float32"
-    ):
+    with raises(TypeError, "x_t: expected dtype float64 (the dtype of params), got float32"):
         lstm_step_forward(arrays(B, D, dtype=np.float32), arrays(B, H), arrays(B, H), p)
     with raises(
-        TypeError, "b_i: expected dtype float64 (the dtype of the other arrays), got float32"
+        TypeError, "b_i: expected dtype float64 (the dtype of the other fields), got float32"
     ):
         LSTMParams(**{**p.arrays(), "b_i": np.zeros(H, np.float32)})
     with raises(TypeError, "xs: expected dtype float32 or float64, got complex128"):
@@ -198,3 +196,114 @@ def test_non_finite_values(p, bad):
 def test_lists_are_accepted_as_float_data(p):
     h_t, _c_t, _ = lstm_step_forward([0.0] * D, [0.0] * H, [1.0] * H, p)
     assert h_t.shape == (H,) and h_t.dtype == np.float64
+
+
+# --------------------------------------------------------------------- the cases of issue 14
+
+
+def test_the_field_that_differs_is_named():
+    good = LSTMParams.init(D, H, seed=0).arrays()
+    with raises(ValueError, "W_f: expected shape (H, H+D) = (6, 10), got (5, 10)"):
+        LSTMParams(**{**good, "W_f": np.zeros((5, 10))})
+    with raises(TypeError, "W_f: expected dtype float64 (the dtype of the other fields)"):
+        LSTMParams(**{**good, "W_f": good["W_f"].astype(np.float32)})
+    # Two fields that disagree: neither is the majority, both are named.
+    with raises(ValueError, "W_h, b_h: expected one H for every field, got 7 and 6"):
+        RNNParams(W_h=np.zeros((7, 10)), b_h=np.zeros(6))
+    with raises(ValueError, "W_f: expected shape (H, H+D) with H >= 1, got (0, 4)"):
+        LSTMParams(**{k: np.zeros((0, 4) if k[0] == "W" else 0) for k in good})
+
+
+def test_from_torch_names_its_own_arguments():
+    weight_ih, weight_hh, bias_ih, bias_hh = LSTMParams.init(D, H, seed=0).to_torch()
+    bad = weight_ih.copy()
+    bad[0, 0] = np.nan
+    with raises(ValueError, "weight_ih: expected finite values, got 1 non-finite"):
+        LSTMParams.from_torch(bad, weight_hh, bias_ih, bias_hh)
+    with raises(ValueError, "bias_hh: expected finite values"):
+        LSTMParams.from_torch(weight_ih, weight_hh, bias_ih, bias_hh + np.inf)
+    with raises(ValueError, "weight_ih: expected shape (4H, D) = (24, D) with D >= 1, got (24, 0)"):
+        LSTMParams.from_torch(weight_ih[:, :0], weight_hh, bias_ih, bias_hh)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "kind", "message"),
+    [
+        ({"forget_bias": None}, TypeError, "forget_bias: expected a real number, got NoneType"),
+        ({"forget_bias": "2"}, TypeError, "forget_bias: expected a real number, got str '2'"),
+        ({"forget_bias": 1j}, TypeError, "forget_bias: expected a real number, got complex"),
+        ({"forget_bias": np.ones(2)}, TypeError, "forget_bias: expected a real number, got nd"),
+        ({"seed": -1}, ValueError, "seed: expected None or an int >= 0, got -1"),
+        ({"seed": 2.7}, TypeError, "seed: expected None or an int >= 0, got float 2.7"),
+        ({"seed": 1.5}, TypeError, "seed: expected None or an int >= 0, got float 1.5"),
+        ({"dtype": "bogus"}, TypeError, "dtype: expected float32 or float64, got str 'bogus'"),
+        ({"dtype": None}, TypeError, "dtype: expected float32 or float64, got NoneType"),
+    ],
+)
+def test_scalar_arguments(kwargs, kind, message):
+    with raises(kind, message):
+        LSTMParams.init(D, H, **kwargs)
+
+
+def test_positive_int_is_one_rule():
+    with raises(TypeError, "hidden_size: expected a positive int, got float 2.0"):
+        RNNParams.init(D, 2.0)
+    with raises(ValueError, "hidden_size: expected a positive int, got 0"):
+        RNNParams.init(D, 0)
+
+
+def test_sigmoid_and_tanh_check_their_input():
+    from lstm_lib import sigmoid, tanh
+
+    with raises(TypeError, "a: expected dtype float32 or float64, got int64"):
+        sigmoid(np.arange(3))
+    with raises(TypeError, "a: expected dtype float32 or float64, got int64"):
+        tanh(np.arange(3))
+    with raises(ValueError, "out: expected shape"):
+        sigmoid(np.zeros(3), out=np.zeros(2))
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix itself
+@pytest.mark.parametrize("wrap", ["masked", "matrix"])
+def test_masked_arrays_and_matrices_are_refused(p, wrap):
+    x = np.zeros((B, D))
+    x = np.ma.masked_array(x) if wrap == "masked" else np.asmatrix(x)
+    with raises(
+        TypeError, f"x_t: expected a numpy.ndarray of float32 or float64, got {type(x).__name__}"
+    ):
+        lstm_step_forward(x, arrays(B, H), arrays(B, H), p)
+
+
+def test_relative_error_edge_cases():
+    from lstm_lib import relative_error
+
+    with raises(ValueError, "floor: expected a finite positive number, got 0"):
+        relative_error(np.zeros(2), np.zeros(2), floor=0)
+    assert relative_error(np.full(3, 1e200), np.full(3, 1e200) * (1 + 1e-6)) == pytest.approx(
+        1e-6, rel=1e-5
+    )
+    with raises(TypeError, "analytic: expected dtype float32 or float64, got complex128"):
+        relative_error(np.ones(2) * 1j, np.zeros(2))
+    with raises(ValueError, "numeric: expected finite values"):
+        relative_error(np.zeros(2), np.array([0.0, np.nan]))
+
+
+def test_zero_sizes_are_one_rule(p):
+    """B = 0 was accepted by the step functions and refused by the sequence functions."""
+    with raises(ValueError, "x_t: expected shape (B, D) = (B, 4) with B >= 1, got (0, 4)"):
+        lstm_step_forward(arrays(0, D), arrays(0, H), arrays(0, H), p)
+    with raises(ValueError, "xs: expected shape (T, B, D) = (T, B, 4) with B >= 1, got (5, 0, 4)"):
+        lstm_forward(arrays(T, 0, D), arrays(0, H), arrays(0, H), p)
+    with raises(ValueError, "x_t: expected shape (B, D) = (B, 4) with B >= 1, got (0, 4)"):
+        rnn_step_forward(arrays(0, D), arrays(0, H), RNNParams.init(D, H, seed=0))
+
+
+def test_batch_mismatch_names_both_arguments(p):
+    with raises(
+        ValueError, "h0: expected shape (B, H) = (3, 6), got (4, 6) (B from xs, H from params)"
+    ):
+        lstm_forward(arrays(T, B, D), arrays(4, H), arrays(B, H), p)
+    with raises(
+        ValueError, "h_prev: expected shape (B, H) = (3, 6), got (3, 5) (B from x_t, H from params)"
+    ):
+        lstm_step_forward(arrays(B, D), arrays(B, 5), arrays(B, H), p)

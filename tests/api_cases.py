@@ -1,0 +1,480 @@
+"""The public functions of lstm_lib as a table: good arguments, and generators of bad ones.
+
+Used by ``test_layouts.py`` (every array argument in other memory layouts gives the same
+result) and ``test_bad_inputs.py`` (every bad argument gets a clear error naming it).
+Run it as a script to print the figures of issue 14 for the current code::
+
+    .venv/bin/python tests/api_cases.py
+
+How a bad-input case is counted (:func:`classify`):
+
+* ``clear``: a ``ValueError``/``TypeError`` of the library's form ``"name: expected …, got …"``
+  whose message names the argument that was made bad, of the type its rule raises
+  (``TypeError`` for a wrong kind or dtype, ``ValueError`` for a wrong shape, size or value);
+* ``wrong_kind``: as clear, but the other of the two exception types;
+* ``wrong_name``: of the library's form, but the bad argument is not named in it;
+* ``unclear``: any other exception, or a message not of that form (NumPy internals);
+* ``silent``: no exception at all, although the argument is invalid.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import lstm_lib as L
+
+T, B, D, H = 4, 3, 2, 5
+
+
+def _rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def lstm_params(dtype=np.float64) -> L.LSTMParams:
+    return L.LSTMParams.init(D, H, seed=0, dtype=dtype)
+
+
+def rnn_params(dtype=np.float64) -> L.RNNParams:
+    return L.RNNParams.init(D, H, seed=0, dtype=dtype)
+
+
+def _normal(*shape: int, seed: int = 1) -> np.ndarray:
+    return _rng(seed).standard_normal(shape)
+
+
+# ------------------------------------------------------------------------ the table
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument: its kind, and for arrays which axes may take any size."""
+
+    kind: str  # array, any_array, params_lstm, params_rnn, cache, posint, seed, real, ...
+    free_axes: tuple[int, ...] = ()  # array axes whose size is the caller's choice
+    any_float: bool = False  # float32 and float64 both fine whatever the other arguments
+    optional: bool = False  # None is a valid value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A public entry point: ``call(**good())`` must succeed."""
+
+    name: str
+    call: Callable[..., object]
+    good: Callable[[], dict]
+    args: dict[str, Arg] = field(default_factory=dict)
+
+
+def _lstm_seq_cache():
+    p = lstm_params()
+    return L.lstm_forward(_normal(T, B, D), _normal(B, H, seed=2), _normal(B, H, seed=3), p)[2]
+
+
+def _lstm_step_cache():
+    p = lstm_params()
+    return L.lstm_step_forward(_normal(B, D), _normal(B, H, seed=2), _normal(B, H, seed=3), p)[2]
+
+
+def _rnn_seq_cache():
+    return L.rnn_forward(_normal(T, B, D), _normal(B, H, seed=2), rnn_params())[1]
+
+
+def _rnn_step_cache():
+    return L.rnn_step_forward(_normal(B, D), _normal(B, H, seed=2), rnn_params())[1]
+
+
+def _quadratic(a):
+    return float(np.sum(a * a * np.arange(1, a.size + 1).reshape(a.shape)))
+
+
+ARRAY = Arg("array")
+TORCH_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+CACHE = Arg("cache")
+
+ENTRIES: list[Entry] = [
+    Entry(
+        "LSTMParams",
+        L.LSTMParams,
+        lambda: lstm_params().copy().arrays(),
+        {n: ARRAY for n in ("W_f", "W_i", "W_C", "W_o", "b_f", "b_i", "b_C", "b_o")},
+    ),
+    Entry(
+        "LSTMParams.init",
+        L.LSTMParams.init,
+        lambda: {"input_size": D, "hidden_size": H, "forget_bias": 1.0, "seed": 0},
+        {
+            "input_size": Arg("posint"),
+            "hidden_size": Arg("posint"),
+            "forget_bias": Arg("real"),
+            "seed": Arg("seed"),
+            "rng": Arg("rng"),
+            "dtype": Arg("dtype"),
+        },
+    ),
+    Entry(
+        "LSTMParams.from_torch",
+        L.LSTMParams.from_torch,
+        lambda: dict(zip(TORCH_NAMES, lstm_params().to_torch(), strict=True)),
+        {
+            "weight_ih": Arg("array", free_axes=(1,)),
+            "weight_hh": ARRAY,
+            "bias_ih": ARRAY,
+            "bias_hh": ARRAY,
+        },
+    ),
+    Entry(
+        "LSTMParams.astype",
+        lambda dtype: lstm_params().astype(dtype),
+        lambda: {"dtype": "float32"},
+        {"dtype": Arg("dtype")},
+    ),
+    Entry(
+        "RNNParams",
+        L.RNNParams,
+        lambda: rnn_params().copy().arrays(),
+        {"W_h": Arg("array", free_axes=(1,)), "b_h": ARRAY},
+    ),
+    Entry(
+        "RNNParams.init",
+        L.RNNParams.init,
+        lambda: {"input_size": D, "hidden_size": H, "spectral_radius": 1.5, "seed": 0},
+        {
+            "input_size": Arg("posint"),
+            "hidden_size": Arg("posint"),
+            "spectral_radius": Arg("posreal_or_none"),
+            "seed": Arg("seed"),
+            "rng": Arg("rng"),
+            "dtype": Arg("dtype"),
+        },
+    ),
+    Entry(
+        "lstm_step_forward",
+        L.lstm_step_forward,
+        lambda: {
+            "x_t": _normal(B, D),
+            "h_prev": _normal(B, H, seed=2),
+            "c_prev": _normal(B, H, seed=3),
+            "params": lstm_params(),
+        },
+        {
+            "x_t": Arg("array", free_axes=(0,)),
+            "h_prev": ARRAY,
+            "c_prev": ARRAY,
+            "params": Arg("params_lstm"),
+        },
+    ),
+    Entry(
+        "lstm_step_backward",
+        L.lstm_step_backward,
+        lambda: {
+            "dh_t": _normal(B, H, seed=4),
+            "dc_t": _normal(B, H, seed=5),
+            "cache": _lstm_step_cache(),
+        },
+        {"dh_t": ARRAY, "dc_t": ARRAY, "cache": CACHE},
+    ),
+    Entry(
+        "lstm_forward",
+        L.lstm_forward,
+        lambda: {
+            "xs": _normal(T, B, D),
+            "h0": _normal(B, H, seed=2),
+            "c0": _normal(B, H, seed=3),
+            "params": lstm_params(),
+        },
+        {
+            "xs": Arg("array", free_axes=(0, 1)),
+            "h0": ARRAY,
+            "c0": ARRAY,
+            "params": Arg("params_lstm"),
+        },
+    ),
+    Entry(
+        "lstm_backward",
+        L.lstm_backward,
+        lambda: {
+            "dhs": _normal(T, B, H, seed=4),
+            "cache": _lstm_seq_cache(),
+            "dc_last": _normal(B, H, seed=5),
+        },
+        {"dhs": ARRAY, "cache": CACHE, "dc_last": Arg("array", optional=True)},
+    ),
+    Entry(
+        "lstm_cell_state_gradients",
+        L.lstm_cell_state_gradients,
+        lambda: {
+            "dhs": _normal(T, B, H, seed=4),
+            "cache": _lstm_seq_cache(),
+            "dc_last": _normal(B, H, seed=5),
+        },
+        {"dhs": ARRAY, "cache": CACHE, "dc_last": Arg("array", optional=True)},
+    ),
+    Entry(
+        "rnn_step_forward",
+        L.rnn_step_forward,
+        lambda: {"x_t": _normal(B, D), "h_prev": _normal(B, H, seed=2), "params": rnn_params()},
+        {"x_t": Arg("array", free_axes=(0,)), "h_prev": ARRAY, "params": Arg("params_rnn")},
+    ),
+    Entry(
+        "rnn_step_backward",
+        L.rnn_step_backward,
+        lambda: {"dh_t": _normal(B, H, seed=4), "cache": _rnn_step_cache()},
+        {"dh_t": ARRAY, "cache": CACHE},
+    ),
+    Entry(
+        "rnn_forward",
+        L.rnn_forward,
+        lambda: {"xs": _normal(T, B, D), "h0": _normal(B, H, seed=2), "params": rnn_params()},
+        {"xs": Arg("array", free_axes=(0, 1)), "h0": ARRAY, "params": Arg("params_rnn")},
+    ),
+    Entry(
+        "rnn_backward",
+        L.rnn_backward,
+        lambda: {"dhs": _normal(T, B, H, seed=4), "cache": _rnn_seq_cache()},
+        {"dhs": ARRAY, "cache": CACHE},
+    ),
+    Entry(
+        "rnn_hidden_state_gradients",
+        L.rnn_hidden_state_gradients,
+        lambda: {"dhs": _normal(T, B, H, seed=4), "cache": _rnn_seq_cache()},
+        {"dhs": ARRAY, "cache": CACHE},
+    ),
+    Entry(
+        "sigmoid",
+        L.sigmoid,
+        lambda: {"a": _normal(B, H)},
+        {"a": Arg("any_array", any_float=True)},
+    ),
+    Entry(
+        "tanh",
+        L.tanh,
+        lambda: {"a": _normal(B, H)},
+        {"a": Arg("any_array", any_float=True)},
+    ),
+    Entry(
+        "numerical_gradient",
+        L.numerical_gradient,
+        lambda: {"f": _quadratic, "x": _normal(2, 3), "eps": 1e-5},
+        {"f": Arg("scalar_function"), "x": Arg("any_array"), "eps": Arg("posreal")},
+    ),
+    Entry(
+        "relative_error",
+        L.relative_error,
+        lambda: {"analytic": _normal(2, 3), "numeric": _normal(2, 3, seed=2), "floor": 1e-12},
+        {
+            "analytic": Arg("array", any_float=True),
+            "numeric": Arg("array", any_float=True),
+            "floor": Arg("posreal"),
+        },
+    ),
+    Entry(
+        "gradient_norms",
+        L.gradient_norms,
+        lambda: {
+            "forget_bias": 1.0,
+            "steps": 5,
+            "hidden_size": 4,
+            "input_size": 2,
+            "seed": 0,
+            "rnn_spectral_radius": 1.0,
+        },
+        {
+            "forget_bias": Arg("real"),
+            "steps": Arg("posint"),
+            "hidden_size": Arg("posint"),
+            "input_size": Arg("posint"),
+            "seed": Arg("seed"),
+            "rnn_spectral_radius": Arg("posreal"),
+        },
+    ),
+]
+
+
+# ------------------------------------------------------------------------ layouts
+
+
+def layouts(a: np.ndarray) -> dict[str, np.ndarray]:
+    """``a`` in other memory layouts, equal in value: Fortran order, a transposed view,
+    a strided view, negative strides and a read-only copy."""
+    out = {"fortran": np.asfortranarray(a)}
+    if a.ndim >= 2:
+        out["transposed"] = np.ascontiguousarray(np.swapaxes(a, 0, -1)).swapaxes(0, -1)
+    if a.ndim >= 1:
+        out["strided"] = np.repeat(a, 2, axis=-1)[..., ::2]
+        out["reversed"] = a[::-1].copy()[::-1]
+    read_only = a.copy()
+    read_only.flags.writeable = False
+    out["read_only"] = read_only
+    return {k: v for k, v in out.items() if v.ndim == 0 or v.shape == a.shape}
+
+
+def layout_cases(entry: Entry) -> Iterator[tuple[str, str, dict]]:
+    """``(argument, layout, kwargs)``: one array argument (or params field) re-laid out."""
+    good = entry.good()
+    for name, value in good.items():
+        if isinstance(value, np.ndarray) and value.ndim >= 1:
+            for label, variant in layouts(value).items():
+                yield name, label, {**good, name: variant}
+        elif isinstance(value, (L.LSTMParams, L.RNNParams)):
+            for label in layouts(np.zeros((2, 3))):
+                fields = {k: layouts(v).get(label, v) for k, v in value.arrays().items()}
+                yield name, label, {**good, name: type(value)(**fields)}
+
+
+# ------------------------------------------------------------------------ bad values
+
+
+def _shape_variants(a: np.ndarray, free: tuple[int, ...]) -> Iterator[tuple[str, np.ndarray]]:
+    yield "extra axis", a[..., None]
+    yield "scalar", np.zeros((), a.dtype)
+    if a.ndim >= 2:
+        yield "one axis fewer", a[0]
+    for axis in range(a.ndim):
+        if axis not in free:
+            bigger = np.concatenate([a, a.take([0], axis=axis)], axis=axis)
+            yield f"axis {axis} + 1", bigger
+        yield f"axis {axis} empty", a.take([], axis=axis)
+
+
+def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
+    """``(label, value, exception type the rule raises)`` for one argument."""
+    if arg.kind in ("array", "any_array"):
+        a = np.asarray(good)
+        for dtype in (np.int64, np.bool_, np.complex128, np.float16, object, np.str_):
+            yield f"dtype {np.dtype(dtype)}", a.astype(dtype), TypeError
+        if not arg.any_float:
+            other = np.float32 if a.dtype == np.float64 else np.float64
+            yield f"dtype {np.dtype(other)}", a.astype(other), TypeError
+        for value in ("abc", {"a": 1}, object(), [["a", "b"]], *([] if arg.optional else [None])):
+            yield f"a {type(value).__name__}", value, TypeError
+        yield "masked array", np.ma.masked_array(a, mask=np.zeros(a.shape, bool)), TypeError
+        if a.ndim == 2:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PendingDeprecationWarning)
+                yield "np.matrix", np.matrix(a), TypeError
+        if arg.kind == "array":
+            for label, value in _shape_variants(a, arg.free_axes):
+                yield f"shape: {label}", value, ValueError
+        for bad in (np.nan, np.inf, -np.inf):
+            if a.size:
+                b = a.copy()
+                b.reshape(-1)[-1] = bad
+                yield f"contains {bad}", b, ValueError
+    elif arg.kind in ("params_lstm", "params_rnn"):
+        other = rnn_params() if arg.kind == "params_lstm" else lstm_params()
+        for value in (None, good.arrays(), other, "params"):
+            yield f"a {type(value).__name__}", value, TypeError
+        yield "params of another H", type(good).init(D, H + 1, seed=0), ValueError
+        yield "params of another D", type(good).init(D + 1, H, seed=0), ValueError
+        yield "params float32", good.astype("float32"), TypeError
+    elif arg.kind == "cache":
+        caches = [_lstm_seq_cache(), _lstm_step_cache(), _rnn_seq_cache(), _rnn_step_cache()]
+        for value in [None, (1, 2), "cache", *(c for c in caches if type(c) is not type(good))]:
+            yield f"a {type(value).__name__}", value, TypeError
+    elif arg.kind == "posint":
+        for value in (0, -1):
+            yield repr(value), value, ValueError
+        for value in (1.5, 3.0, True, "3", None, np.array([3]), 3j):
+            yield repr(value), value, TypeError
+    elif arg.kind == "seed":
+        yield "-1", -1, ValueError
+        for value in (1.5, 2.7, "1", True, [1, 2], 1j):
+            yield repr(value), value, TypeError
+    elif arg.kind == "real":
+        for value in (np.nan, np.inf, -np.inf):
+            yield repr(value), value, ValueError
+        for value in (None, "abc", "2", 1j, np.array([1.0, 2.0]), True, [1.0]):
+            yield repr(value), value, TypeError
+    elif arg.kind in ("posreal", "posreal_or_none"):
+        for value in (0, 0.0, -1.0, np.nan, np.inf):
+            yield repr(value), value, ValueError
+        values = ["x", 1j, True, np.array([1.0, 2.0])]
+        if arg.kind == "posreal":
+            values.append(None)
+        for value in values:
+            yield repr(value), value, TypeError
+    elif arg.kind == "dtype":
+        for value in ("bogus", "float16", np.int64, int, None, "complex128", object, 3):
+            yield repr(value), value, TypeError
+    elif arg.kind == "rng":
+        for value in ("abc", 3, np.random.RandomState(0)):
+            yield repr(value), value, TypeError
+    elif arg.kind == "scalar_function":
+        yield "None", None, TypeError
+        yield "an int", 3, TypeError
+        yield "returns an array", lambda a: a, ValueError
+        yield "returns NaN", lambda a: float("nan"), ValueError
+        yield "returns a str", lambda a: "abc", TypeError
+    else:
+        raise AssertionError(f"unknown kind {arg.kind}")
+
+
+def bad_cases(entry: Entry) -> Iterator[tuple[str, str, dict, type]]:
+    """``(argument, label, kwargs, expected exception type)`` for one entry point."""
+    for name, arg in entry.args.items():
+        good = entry.good()
+        sample = good.get(name)
+        if sample is None and arg.kind == "array":  # optional array argument left out
+            continue
+        for label, value, kind in bad_values(arg, sample):
+            kwargs = entry.good()
+            kwargs[name] = value
+            if name == "rng":
+                kwargs.pop("seed", None)
+            yield name, label, kwargs, kind
+    # Two arguments that exclude each other.
+    if "seed" in entry.args and "rng" in entry.args:
+        yield "seed, rng", "both given", {**entry.good(), "rng": _rng()}, ValueError
+
+
+# ------------------------------------------------------------------------ classification
+
+_FORM = re.compile(r"^[A-Za-z_]\w*(\.\w+)*(, [A-Za-z_]\w*)*: expected .*, got ", re.DOTALL)
+
+
+def classify(entry: Entry, kwargs: dict, argument: str, kind: type) -> tuple[str, str]:
+    """Call ``entry`` with ``kwargs``; return ``(category, message)`` (see the module docstring)."""
+    try:
+        entry.call(**kwargs)
+    except (ValueError, TypeError) as error:
+        message = str(error)
+        if not _FORM.match(message):
+            return "unclear", f"{type(error).__name__}: {message}"
+        names = [n.strip() for n in argument.split(",")]
+        if not all(re.search(rf"\b{re.escape(n)}\b", message) for n in names):
+            return "wrong_name", message
+        if not isinstance(error, kind):
+            return "wrong_kind", f"{type(error).__name__}: {message}"
+        return "clear", message
+    except Exception as error:  # counted, not hidden
+        return "unclear", f"{type(error).__name__}: {error}"
+    return "silent", "no error"
+
+
+def run_all() -> tuple[Counter, list[tuple[str, str, str, str, str]]]:
+    """Every bad case of every entry: the counts and the list of non-clear ones."""
+    counts: Counter = Counter()
+    problems = []
+    for entry in ENTRIES:
+        for argument, label, kwargs, kind in bad_cases(entry):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                category, message = classify(entry, kwargs, argument, kind)
+            counts[category] += 1
+            if category != "clear":
+                problems.append((category, entry.name, argument, label, message[:160]))
+    return counts, problems
+
+
+if __name__ == "__main__":
+    counts, problems = run_all()
+    for problem in problems:
+        print(" | ".join(problem))
+    total = sum(counts.values())
+    print(f"{len(ENTRIES)} entry points, {total} bad-input cases: {dict(counts)}")

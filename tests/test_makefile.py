@@ -1,0 +1,69 @@
+"""The Makefile fails early and clearly, and repairs a broken .venv (issue 14, items 1-2).
+
+Each check runs ``make -n`` (print, do not run) in a scratch copy of the Makefile, so
+nothing is installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def make(directory: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "-n", *args], cwd=directory, capture_output=True, text=True, check=False
+    )
+
+
+def _script(path: Path, body: str) -> Path:
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_too_old_python_is_one_line_up_front(scratch):
+    fake = _script(scratch / "python3.10", 'echo 3.10.12; [ "$1" = -c ] && exit 0')
+    result = make(scratch, f"PYTHON={fake}", "book")
+    assert result.returncode != 0
+    assert f"needs Python >= 3.11, found {fake} 3.10.12" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_python_is_named(scratch):
+    result = make(scratch, "PYTHON=/nonexistent/python3", "book")
+    assert "needs Python >= 3.11, but '/nonexistent/python3' was not found" in result.stderr
+
+
+def test_broken_venv_is_rebuilt_and_says_so(scratch):
+    (scratch / ".venv" / "bin").mkdir(parents=True)
+    _script(scratch / ".venv" / "bin" / "python", "exit 1")  # no working python/pip
+    result = make(scratch, f"PYTHON={sys.executable}", "venv")
+    assert "rebuilding .venv: it has no working python or pip" in result.stdout
+    assert "rm -rf .venv" in result.stdout
+
+
+def test_serve_before_book_says_build_first(scratch):
+    result = subprocess.run(
+        ["make", "serve", f"PYTHON={sys.executable}"],
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "build the book first (make book)" in result.stdout
