@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lstm_lib import _validate as v
 from lstm_lib._validate import check_finite
 
 __all__ = ["Adam", "clip_grad_norm", "global_norm"]
@@ -107,15 +108,15 @@ class Adam:
         for label, p in self._params:
             if not p.flags.writeable:
                 raise ValueError(f"{label}: expected a writeable array (updated in place)")
-        self.lr = _positive("lr", lr)
+        self.lr = v.positive_real("lr", lr)
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise TypeError(f"betas: expected a pair (beta1, beta2), got {betas!r}")
-        b1, b2 = (float(b) for b in betas)
+        b1, b2 = (v.finite_real(f"betas[{k}]", b) for k, b in enumerate(betas))
         for name, b in (("betas[0]", b1), ("betas[1]", b2)):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"{name}: expected a number in [0, 1), got {b}")
         self.betas = (b1, b2)
-        self.eps = _positive("eps", eps)
+        self.eps = v.positive_real("eps", eps)
         self.t = 0  #: number of steps taken
         self._m = [np.zeros_like(p) for _, p in self._params]
         self._v = [np.zeros_like(p) for _, p in self._params]
@@ -127,24 +128,15 @@ class Adam:
         b1, b2 = self.betas
         step_size = self.lr / (1 - b1**self.t)
         sqrt_bc2 = np.sqrt(1 - b2**self.t)
-        for (_, p), (_, g), m, v in zip(self._params, grads, self._m, self._v, strict=True):
-            m *= b1
+        for (_, p), (_, g), m, sq in zip(self._params, grads, self._m, self._v, strict=True):
+            m *= b1  # first moment
             m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            denom = np.sqrt(v)
+            sq *= b2  # second moment
+            sq += (1 - b2) * (g * g)
+            denom = np.sqrt(sq)
             denom /= sqrt_bc2
             denom += self.eps
             p -= step_size * (m / denom)
-
-
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name}: expected a positive number, got {type(value).__name__}")
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: expected a positive number, got {value}")
-    return value
 
 
 def clip_grad_norm(gradients: Sequence[object], max_norm: float) -> float:
@@ -164,7 +156,7 @@ def clip_grad_norm(gradients: Sequence[object], max_norm: float) -> float:
     -------
     float: the global norm *before* clipping (plot it to see gradients explode).
     """
-    max_norm = _positive("max_norm", max_norm)
+    max_norm = v.positive_real("max_norm", max_norm)
     total = global_norm(gradients)
     scale = min(1.0, max_norm / (total + _CLIP_EPS))
     if scale < 1.0:

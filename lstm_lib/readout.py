@@ -19,8 +19,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from lstm_lib import _validate as v
 from lstm_lib._validate import as_float_array, check_cache, check_finite, float_array
-from lstm_lib.params import _check_dtype, _check_sizes, _rng
 
 __all__ = [
     "ReadoutCache",
@@ -63,9 +63,10 @@ class ReadoutParams:
         dtype: str | np.dtype = "float64",
     ) -> ReadoutParams:
         """``W_y`` from U(−1/√H, 1/√H) and ``b_y = 0`` (PyTorch's ``nn.Linear`` bound)."""
-        _check_sizes(output_size, hidden_size)
-        dtype = _check_dtype(dtype)
-        gen = _rng(seed, rng)
+        hidden_size = v.positive_int("hidden_size", hidden_size)
+        output_size = v.positive_int("output_size", output_size)
+        dtype = v.float_dtype("dtype", dtype)
+        gen = v.generator(seed, rng)
         bound = 1.0 / np.sqrt(hidden_size)
         W_y = gen.uniform(-bound, bound, (output_size, hidden_size)).astype(dtype)
         return cls(W_y=W_y, b_y=np.zeros(output_size, dtype))

@@ -24,20 +24,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_lib.params import _check_dtype, _rng
+from lstm_lib import _validate as v
 
 __all__ = ["ADDING_BASELINE_MSE", "adding_problem"]
 
 #: MSE of the constant prediction 1: the variance of the sum of two U(0, 1) numbers.
 ADDING_BASELINE_MSE = 1.0 / 6.0
-
-
-def _positive_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected an int >= {minimum}, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def adding_problem(
@@ -67,10 +59,12 @@ def adding_problem(
     y : array (B, 1)
         The sum of the two marked values.
     """
-    T = _positive_int("steps", steps, minimum=2)
-    B = _positive_int("batch_size", batch_size)
-    dtype = _check_dtype(dtype)
-    gen = _rng(seed, rng)
+    T = v.positive_int("steps", steps)
+    if T < 2:
+        raise ValueError(f"steps: expected an int >= 2 (one marker in each half), got {T}")
+    B = v.positive_int("batch_size", batch_size)
+    dtype = v.float_dtype("dtype", dtype)
+    gen = v.generator(seed, rng)
     values = gen.uniform(0.0, 1.0, (T, B))
     half = T // 2
     first = gen.integers(0, half, B)  # a step in the first half, t < T/2

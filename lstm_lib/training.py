@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_lib._validate import check_finite, float_array
+from lstm_lib import _validate as v
+from lstm_lib._validate import float_array
 from lstm_lib.lstm import lstm_backward, lstm_forward
 from lstm_lib.optim import Adam, clip_grad_norm, global_norm
-from lstm_lib.params import LSTMParams, RNNParams, _rng
+from lstm_lib.params import LSTMParams, RNNParams
 from lstm_lib.readout import ReadoutParams, mse_loss, readout_backward, readout_forward
 from lstm_lib.rnn import rnn_backward, rnn_forward
-from lstm_lib.tasks import ADDING_BASELINE_MSE, _positive_int, adding_problem
+from lstm_lib.tasks import ADDING_BASELINE_MSE, adding_problem
 
 __all__ = [
     "MODELS",
@@ -123,8 +124,10 @@ def chrono_forget_biases(hidden_size: int, max_lag: int, *, rng: np.random.Gener
     characteristic memory times 1/(1 − σ(b_f)) ≈ 1 + u spread over the range of lags
     the task needs; the input gate gets ``b_i = −b_f``. Returns ``b_f``, shape (H,).
     """
-    hidden_size = _positive_int("hidden_size", hidden_size)
-    max_lag = _positive_int("max_lag", max_lag, minimum=3)
+    hidden_size = v.positive_int("hidden_size", hidden_size)
+    max_lag = v.positive_int("max_lag", max_lag)
+    if max_lag < 3:
+        raise ValueError(f"max_lag: expected an int >= 3 (u from [1, max_lag - 1]), got {max_lag}")
     return np.log(rng.uniform(1.0, max_lag - 1.0, hidden_size))
 
 
@@ -162,7 +165,7 @@ def init_network(
     """
     if model not in MODELS:
         raise ValueError(f"model: expected one of {MODELS}, got {model!r}")
-    gen = _rng(seed, rng)
+    gen = v.generator(seed, rng)
     chrono = isinstance(forget_bias, str)
     if chrono and forget_bias != "chrono":
         raise ValueError(f"forget_bias: expected a number or 'chrono', got {forget_bias!r}")
@@ -337,14 +340,16 @@ def train(
     TrainingResult
     """
     _check_network(net)
-    T = _positive_int("steps", steps, minimum=2)
-    iterations = _positive_int("iterations", iterations)
-    eval_every = _positive_int("eval_every", eval_every)
-    test_size = _positive_int("test_size", test_size)
+    T = v.positive_int("steps", steps)
+    iterations = v.positive_int("iterations", iterations)
+    batch_size = v.positive_int("batch_size", batch_size)
+    eval_every = v.positive_int("eval_every", eval_every)
+    test_size = v.positive_int("test_size", test_size)
     if max_norm is not None:
-        max_norm = float(max_norm)
-    threshold = float(threshold)
-    check_finite("threshold", np.asarray(threshold))
+        max_norm = v.positive_real("max_norm", max_norm)
+    lr = v.positive_real("lr", lr)
+    threshold = v.positive_real("threshold", threshold)
+    seed = v.seed("seed", seed)
     train_rng, test_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     dtype = net.cell.dtype
     xs_test, y_test = adding_problem(T, test_size, rng=test_rng, dtype=dtype)

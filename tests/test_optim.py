@@ -65,11 +65,11 @@ def test_adam_rejects_mismatched_gradients():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"lr": 0.0}, ValueError, r"lr: expected a positive number, got 0\.0"),
+        ({"lr": 0.0}, ValueError, r"lr: expected a finite positive number, got 0\.0"),
         ({"lr": "1e-3"}, TypeError, "lr: expected a positive number, got str"),
         ({"betas": (0.9, 1.0)}, ValueError, r"betas\[1\]: expected a number in \[0, 1\)"),
         ({"betas": 0.9}, TypeError, "betas: expected a pair"),
-        ({"eps": -1e-8}, ValueError, "eps: expected a positive number"),
+        ({"eps": -1e-8}, ValueError, "eps: expected a finite positive number"),
     ],
 )
 def test_adam_rejects_bad_settings(kwargs, error, message):
@@ -103,5 +103,5 @@ def test_clip_rejects_non_finite_gradients_and_bad_max_norm():
     g.W_y[0, 0] = np.inf  # as an overflowed backward pass would leave it
     with pytest.raises(ValueError, match=r"gradients\[0\]\.W_y: expected finite values"):
         clip_grad_norm([g], 1.0)
-    with pytest.raises(ValueError, match=r"max_norm: expected a positive number, got -1\.0"):
+    with pytest.raises(ValueError, match=r"max_norm: expected a finite positive number, got -1\.0"):
         clip_grad_norm([readout([1.0, 0.0], [0.0])], -1.0)

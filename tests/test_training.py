@@ -101,9 +101,9 @@ def test_adding_problem_is_reproducible_and_checks_its_arguments():
     a, b = adding_problem(10, 4, seed=1), adding_problem(10, 4, seed=1)
     np.testing.assert_array_equal(a[0], b[0])
     assert adding_problem(10, 4, seed=1, dtype="float32")[0].dtype == np.float32
-    with pytest.raises(ValueError, match="steps: expected an int >= 2, got 1"):
+    with pytest.raises(ValueError, match=r"steps: expected an int >= 2 \(one marker in each"):
         adding_problem(1, 4)
-    with pytest.raises(TypeError, match="batch_size: expected an int >= 1, got float"):
+    with pytest.raises(TypeError, match=r"batch_size: expected a positive int, got float 4\.0"):
         adding_problem(10, 4.0)
 
 
