@@ -145,7 +145,8 @@ def init_network(
     Every weight (cell and readout) is drawn from U(−1/√H, 1/√H), as ``nn.LSTM``,
     ``nn.RNN`` and ``nn.Linear`` do, every bias is 0, except the LSTM's forget gate:
     ``b_f = forget_bias`` everywhere, or ``forget_bias="chrono"`` for the chrono
-    initialisation (:func:`chrono_forget_biases`, which needs ``max_lag``).
+    initialisation (:func:`lstm_lib.training.chrono_forget_biases`, which needs
+    ``max_lag``).
 
     Parameters
     ----------
