@@ -111,3 +111,42 @@ def with_replacement(src: Path, dst: Path, old: str, new: str) -> Path:
         raise ValueError(f"old: expected in exactly one place, found {hits}: {old!r}")
     dst.write_text(json.dumps(nb), encoding="utf-8")
     return dst
+
+
+# --- the student edition -------------------------------------------------------------
+
+WORDS = re.compile(r"[A-Za-z][A-Za-z,;]*(?: [A-Za-z][A-Za-z,;]*){5,}")  # no quotes: Sphinx curls them
+
+
+def solution_phrases() -> list[str]:
+    """From each solution in the book's sources, a run of six plain words of its prose."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_student_book as student
+
+    phrases = []
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        full = "\n".join(
+            "".join(c["source"]) for c in read_notebook(path)["cells"]
+            if c["cell_type"] == "markdown"
+        )  # fmt: skip
+        stripped, _ = student.strip_solutions(full)
+        kept = set(stripped.splitlines())
+        removed = [line for line in full.splitlines() if line not in kept]
+        for block in "\n".join(removed).split("{solution-start}")[1:]:
+            runs = [m[0] for m in WORDS.finditer(block.replace("\n", " "))]
+            if runs:
+                phrases.append(" ".join(max(runs, key=len).split()[:6]))
+    return phrases
+
+
+def page_html(book: Path) -> dict[str, str]:
+    return {p.relative_to(book).as_posix(): p.read_text("utf-8") for p in book.rglob("*.html")}
+
+
+def page_texts(book: Path) -> dict[str, str]:
+    """The visible text of every page (tags removed, whitespace collapsed)."""
+    texts = {}
+    for name, html in page_html(book).items():
+        text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+        texts[name] = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    return texts
