@@ -115,7 +115,8 @@ def with_replacement(src: Path, dst: Path, old: str, new: str) -> Path:
 
 # --- the student edition -------------------------------------------------------------
 
-WORDS = re.compile(r"[A-Za-z][A-Za-z,;]*(?: [A-Za-z][A-Za-z,;]*){5,}")  # no quotes: Sphinx curls them
+# Six or more plain words; no quotes, which Sphinx curls in the HTML.
+WORDS = re.compile(r"[A-Za-z][A-Za-z,;]*(?: [A-Za-z][A-Za-z,;]*){5,}")
 
 
 def solution_phrases() -> list[str]:
