@@ -103,3 +103,15 @@ serve:
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+# --- teacher's kit (teacher's guide: teachers.md) ------------------------------------
+#   make assignments   otter assign every assignments/<name>/<name>.ipynb into
+#                      _build/assignments/<name>/ (student/ and autograder/)
+#   make book-student  the book without any exercise solution, into _build/student/html
+.PHONY: assignments book-student
+
+assignments: $(STAMP)
+	$(BIN)/python scripts/build_assignments.py
+
+book-student: $(STAMP)
+	$(BIN)/python scripts/build_student_book.py

@@ -1,0 +1,100 @@
+"""The assignments, built and graded as a teacher does (issue 12).
+
+``make assignments`` runs once per session (``assignments`` fixture, about 30 s), then each
+notebook is graded offline with otter-grader's own command, ``otter run``: the student
+notebook as handed out scores 0 on every autograded question, the solution scores full
+marks, and a solution with one deliberate bug (a wrong sign in the forget-gate gradient)
+loses exactly the points of the tests that cover that gradient.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import teaching
+
+ASSIGNMENTS = ("lstm_cell", "gates_gradients")
+
+#: Points per autograded question (the teacher's guide states them too).
+POINTS = {
+    "lstm_cell": {
+        "q1_forward": 7, "q2_backward": 9, "q3_numerical_gradient": 2, "q4_gradient_check": 2,
+    },
+    "gates_gradients": {
+        "q1_shut_gate": 3, "q2_shut_effects": 3, "q3_jacobian": 2, "q4_gradient_at_100": 3,
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def assignments():
+    result = teaching.build_assignments()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_make_assignments_writes_the_usual_outputs(assignments, name):
+    for path in (
+        teaching.student_notebook(name),
+        teaching.solution_notebook(name),
+        teaching.autograder_zip(name),
+        teaching.student_notebook(name).with_name(f"{name}-student.zip"),
+    ):
+        assert path.is_file(), f"{path} missing"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_student_notebook_has_no_solution_and_no_hidden_test(assignments, name):
+    text = teaching.student_notebook(name).read_text(encoding="utf-8")
+    code = teaching.code_of(json.loads(text))
+    solutions = teaching.solution_lines(name)
+    assert len(solutions) >= 5
+    leaked = [line for line in solutions if line in code]
+    assert not leaked, f"solution code in the student notebook: {leaked[:3]}"
+    assert "BEGIN SOLUTION" not in text
+    cases = teaching.test_cases(name)
+    hidden = [f for f, (_, _, is_hidden) in cases.items() if is_hidden]
+    public = [f for f, (_, _, is_hidden) in cases.items() if not is_hidden]
+    assert hidden and public
+    assert [f for f in hidden if f in text] == [], "hidden test in the student notebook"
+    assert all(f in text for f in public), "a public test is missing from the student notebook"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_grading_the_student_notebook_unchanged_gives_zero(assignments, name, tmp_path):
+    scores = teaching.grade(name, teaching.student_notebook(name), tmp_path)
+    assert {q: s for q, (s, _) in scores.items()} == {q: 0 for q in POINTS[name]}
+    assert {q: m for q, (_, m) in scores.items()} == POINTS[name]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_grading_the_solution_gives_full_marks(assignments, name, tmp_path):
+    scores = teaching.grade(name, teaching.solution_notebook(name), tmp_path)
+    assert {q: s for q, (s, _) in scores.items()} == POINTS[name]
+
+
+def test_wrong_sign_in_forget_gate_gradient_loses_exactly_its_tests(assignments, tmp_path):
+    name = "lstm_cell"
+    buggy = teaching.with_replacement(
+        teaching.solution_notebook(name), tmp_path / f"{name}.ipynb",
+        "da_f = dc * c_prev * f_t * (1 - f_t)", "da_f = -dc * c_prev * f_t * (1 - f_t)",
+    )  # fmt: skip
+    # The tests that see ∂L/∂a_f: ∂L/∂W_f, ∂L/∂b_f; ∂L/∂x_t and ∂L/∂h_{t-1} (a_f feeds z);
+    # the public gradient check of W_f. Nothing else reads da_f.
+    covering = {
+        "test_backward_forget_gate", "test_backward_states", "test_gradient_check_small",
+    }  # fmt: skip
+    cases = teaching.test_cases(name)
+    lost = {q: 0.0 for q in POINTS[name]}
+    for func in covering:
+        question, points, _ = cases[func]
+        lost[question] += points
+    assert lost == {
+        "q1_forward": 0, "q2_backward": 4, "q3_numerical_gradient": 0, "q4_gradient_check": 1,
+    }  # fmt: skip
+    scores = teaching.grade(name, buggy, tmp_path / "out")
+    assert {q: s for q, (s, _) in scores.items()} == {
+        q: POINTS[name][q] - lost[q] for q in POINTS[name]
+    }
