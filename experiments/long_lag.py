@@ -166,11 +166,8 @@ def sweep(jobs: int, out: Path) -> None:
 
     configs = sweep_configurations()
     for config in configs:  # keep the two networks the chapter looks inside
-        if (config["steps"], config["seed"], config["forget_bias"]) == (
-            TRAINED_T,
-            TRAINED_SEED,
-            1.0,
-        ):
+        key = (config["steps"], config["seed"], config["forget_bias"], config.get("max_norm", 1.0))
+        if key == (TRAINED_T, TRAINED_SEED, 1.0, RECIPE["max_norm"]):  # the recipe's runs only
             config["save_to"] = trained_path(config["model"], out.parent)
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
