@@ -26,10 +26,12 @@ It works in two settings with the same code path:
   value and redraws the current frame; :meth:`ForgetBiasExplorer.set_bias` shows any
   value, not only those on the grid.
 
-Every frame is drawn by :meth:`ForgetBiasExplorer.render` on one persistent
+Every frame is drawn by :meth:`ForgetBiasExplorer.render` from one persistent
 matplotlib figure (``matplotlib.figure.Figure``, not pyplot, so nothing is shown by
-accident): an update sets the data of the existing lines and texts and saves the
-figure as SVG (vector: sharp at any screen density and zoom).
+accident) as SVG (vector: sharp at any screen density and zoom). matplotlib draws the
+axes, ticks, legends and labels, once per pair of y limits (a few per slider); the
+frame's data (curves, triangles, end labels, title) are written into that SVG from the
+figure's own transforms and line styles, which keeps a redraw at a few milliseconds.
 
 Needs matplotlib and ipywidgets (the ``book`` extra); ``import lstm_lib`` does not
 import this module.
@@ -43,6 +45,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
+from xml.sax.saxutils import escape as xml_escape
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -275,6 +278,17 @@ def _compact(svg: bytes) -> bytes:
     return re.sub(r" {2,}", " ", text).encode("utf-8")
 
 
+_FONT_STYLE = f"font-size: {_FONT}px; font-family: 'DejaVu Sans', 'Arial', 'Helvetica', sans-serif"
+
+
+def _svg_text(text: str, x: float, baseline: float, color: str) -> str:
+    """One line of SVG text, left-aligned at ``x`` on ``baseline`` (pt from the top)."""
+    return (
+        f'<text x="{x:.2f}" y="{baseline:.2f}" style="{_FONT_STYLE}; fill: {color}">'
+        f"{xml_escape(text)}</text>"
+    )
+
+
 class Frame(widgets.Image):
     """An ``ipywidgets.Image`` whose ``tooltip`` (the frame's text alternative) renders.
 
@@ -323,6 +337,7 @@ class ForgetBiasExplorer(widgets.VBox):
         self._overridden: int | None = None  # frame showing an off-grid value
         self._requested: float | None = None  # the value set_bias is showing
 
+        self._backgrounds: dict[tuple, str] = {}  # per pair of y limits, see render
         all_norms = [self.compute(b) for b in biases]
         with _book_rc():
             self._make_figure(all_norms[0])
@@ -374,7 +389,7 @@ class ForgetBiasExplorer(widgets.VBox):
     # ------------------------------------------------------------------ drawing
 
     def _make_figure(self, norms: GradientNorms) -> None:
-        figure = Figure(figsize=_FIGSIZE, layout="none")
+        figure = Figure(figsize=_FIGSIZE, dpi=72, layout="none")  # display units = SVG pt
         FigureCanvasSVG(figure)  # one canvas for the figure's life
         figure.subplots_adjust(left=0.085, right=0.86, bottom=0.27, top=0.745, wspace=0.62)
         self.figure = figure
@@ -424,7 +439,9 @@ class ForgetBiasExplorer(widgets.VBox):
         decades around the frame's values (never below ``Y_BOTTOM``), marks with a
         triangle where a curve leaves the bottom, and prints each curve's last value at
         its right end, the labels moved apart so that none hides another. The title is
-        :func:`headline`. The bytes depend only on ``norms`` (no date, fixed ids).
+        :func:`headline`. The artists of the figure hold this state; matplotlib draws
+        the rest (``_draw_background``, cached per y limits) and ``_overlay``
+        writes the data. The bytes depend only on ``norms`` (no date, fixed ids).
         """
         for panel, (names, k_name) in PANELS.items():
             ax = self.axes[panel]
@@ -453,10 +470,83 @@ class ForgetBiasExplorer(widgets.VBox):
             for name, y in zip(names, _spread(positions, 0.085), strict=True):
                 self.end_labels[name].set_y(y)
         self.title.set_text(headline(norms))
+        limits = tuple(ax.get_ylim() for ax in self.axes.values())
+        if limits not in self._backgrounds:
+            self._backgrounds[limits] = self._draw_background()
+        svg = self._backgrounds[limits]
+        return svg.replace("</svg>", self._overlay() + "</svg>").encode("utf-8")
+
+    def _dynamic_artists(self) -> list:
+        return [self.title, *self.lines.values(), *self.exits.values(), *self.end_labels.values()]
+
+    def _draw_background(self) -> str:
+        """Everything but the frame's data, drawn by matplotlib for the current y limits.
+
+        The curves, exit triangles, end labels and title are hidden for this drawing
+        (:meth:`_overlay` writes them); the axes, ticks, grid, legends and labels depend
+        only on the y limits, so one drawing serves every frame with the same limits.
+        """
+        artists = self._dynamic_artists()
+        visible = [a.get_visible() for a in artists]
+        for artist in artists:
+            artist.set_visible(False)
         buffer = io.BytesIO()
-        with _book_rc():
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return _compact(buffer.getvalue())
+        try:
+            with _book_rc():
+                self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            for artist, was in zip(artists, visible, strict=True):
+                artist.set_visible(was)
+        return _compact(buffer.getvalue()).decode("utf-8")
+
+    def _overlay(self) -> str:
+        """The frame's data as SVG elements, from the state of the (hidden) artists.
+
+        Coordinates come from each axes' data transform (the figure is at 72 dpi, so
+        display units are the SVG's points; SVG's y axis points down). Curves are
+        clipped to their axes like matplotlib's; styles are the lines' own.
+        """
+        height = self.figure.bbox.height
+        out = []
+        for panel, (names, _k) in PANELS.items():
+            ax = self.axes[panel]
+            box = ax.bbox
+            clip = f"clip-{panel}"
+            out.append(
+                f'<clipPath id="{clip}"><rect x="{box.x0:.2f}" y="{height - box.y1:.2f}" '
+                f'width="{box.width:.2f}" height="{box.height:.2f}"/></clipPath>'
+            )
+            for name in names:
+                line = self.lines[name]
+                xy = ax.transData.transform(np.column_stack(line.get_data()))
+                xy[:, 1] = np.clip(height - xy[:, 1], -1e4, 1e4)  # far below: still clipped
+                d = "M" + " L".join(f"{x:.2f} {y:.2f}" for x, y in xy)
+                dashes = line._dash_pattern[1]  # scaled by the line width, like matplotlib's
+                dash = (
+                    f" stroke-dasharray: {','.join(f'{v:.2f}' for v in dashes)};" if dashes else ""
+                )
+                out.append(
+                    f'<path d="{d}" clip-path="url(#{clip})" style="fill: none; '
+                    f"stroke: {line.get_color()}; stroke-width: {line.get_linewidth()};{dash} "
+                    'stroke-linecap: butt; stroke-linejoin: round"/>'
+                )
+                marker = self.exits[name]
+                if marker.get_visible():
+                    ((x, y),) = ax.transData.transform(np.column_stack(marker.get_data()))
+                    y = height - y
+                    out.append(
+                        f'<path d="M{x - 4.5:.2f} {y - 7.5:.2f} L{x + 4.5:.2f} {y - 7.5:.2f} '
+                        f'L{x:.2f} {y:.2f} Z" style="fill: {marker.get_color()}"/>'
+                    )
+                label = self.end_labels[name]
+                x, y = ax.transAxes.transform(label.get_position())
+                out.append(
+                    _svg_text(label.get_text(), x, height - y + 0.35 * _FONT, label.get_color())
+                )
+        x = self.title.get_position()[0] * self.figure.bbox.width
+        for i, text in enumerate(self.title.get_text().split("\n")):
+            out.append(_svg_text(text, x, 16.0 + 1.25 * _FONT * i, "#000000"))
+        return "".join(out)
 
     # ------------------------------------------------------------------ updating
 

@@ -459,7 +459,7 @@ def offline(browser):
 # --- chapter 3's slider ---------------------------------------------------------------
 
 # In-page: the bytes of the frame on display (the Image widget shows a blob: URL).
-_DISPLAYED_PNG = """async (root) => {
+_DISPLAYED_FRAME = """async (root) => {
     const shown = [...root.querySelectorAll('img.widget-image')].filter(i => i.checkVisibility());
     if (shown.length !== 1) return `${shown.length} images on display`;
     const bytes = new Uint8Array(await (await fetch(shown[0].src)).arrayBuffer());
@@ -491,11 +491,11 @@ class SliderOnPage:
         )
         assert self.readout.inner_text().strip() == label, f"{how}: label"
         assert self.handle.get_attribute("aria-valuetext") == label, f"{how}: value text"
-        shown = self.root.evaluate(_DISPLAYED_PNG)
-        png = base64.b64decode(shown) if not shown.endswith("on display") else b""
-        assert png, f"{how}: {shown}"
-        if png != self.frames[index]:
-            matches = [self.labels[i] for i, f in enumerate(self.frames) if f == png]
+        shown = self.root.evaluate(_DISPLAYED_FRAME)
+        frame = base64.b64decode(shown) if not shown.endswith("on display") else b""
+        assert frame, f"{how}: {shown}"
+        if frame != self.frames[index]:
+            matches = [self.labels[i] for i, f in enumerate(self.frames) if f == frame]
             pytest.fail(
                 f"{how}: label {label} but the frame on display is that of {matches or 'no bias'}"
             )

@@ -136,7 +136,7 @@ def test_frames_are_readable_svg():
     assert len(e.frames[1]) < 60_000
 
 
-def test_frames_are_png_and_deterministic(explorer):
+def test_frames_are_svg_and_deterministic(explorer):
     again = forget_bias_explorer(**SMALL)
     assert again.frames == explorer.frames
     assert all(f.startswith(b"<?xml") and b"<svg" in f for f in explorer.frames)
@@ -218,6 +218,38 @@ def test_redraws_stay_fast(explorer):
     texts = [explorer.title, *explorer.end_labels.values()]
     texts += [t for ax in explorer.axes.values() for t in ax.get_yticklabels()]
     assert texts and not [t.get_text() for t in texts if "$" in t.get_text()]
+
+
+def test_the_data_is_drawn_over_a_background_cached_per_pair_of_y_limits(default_explorer):
+    limits = set()
+    for bias in DEFAULT_BIASES:
+        default_explorer.render(gradient_norms(bias))
+        limits.add(tuple(ax.get_ylim() for ax in default_explorer.axes.values()))
+    assert set(default_explorer._backgrounds) == limits and len(limits) < len(DEFAULT_BIASES)
+    e = forget_bias_explorer(biases=(1.0, 8.0), bias=1.0)
+    assert len(e._backgrounds) == 2
+    svg = e.render(gradient_norms(1.0)).decode()
+    assert len(e._backgrounds) == 2  # drawn again over the cached background
+    background = e._backgrounds[tuple(ax.get_ylim() for ax in e.axes.values())]
+    assert svg.startswith(background.rsplit("</svg>", 1)[0])
+    # the hidden artists are visible again after the background was drawn
+    assert all(line.get_visible() for line in e.lines.values())
+    # every curve is one path of its k values, starting at (0, 1) in data coordinates
+    paths = re.findall(r'<path d="M([^"]+)" clip-path="url\(#clip-(input|cell)\)"', svg)
+    assert [(len(d.split(" L")), panel) for d, panel in paths] == [
+        (100, "input"),
+        (100, "input"),
+        (100, "input"),
+        (101, "cell"),
+        (101, "cell"),
+    ]
+    first = [float(v) for v in paths[0][0].split(" L")[0].split()]
+    x0, y0 = e.axes["input"].transData.transform((0, 1.0))
+    assert first == pytest.approx([x0, e.figure.bbox.height - y0], abs=0.006)
+    assert (
+        ">5.1×10⁻⁹</text>" in svg
+        and ">but ×0.28 that of the favourable orthogonal RNN</text>" in svg
+    )
 
 
 def test_repr_is_short_and_deterministic(explorer):
