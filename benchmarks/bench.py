@@ -44,6 +44,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per workload")
     parser.add_argument("--quick", action="store_true", help="3 repetitions (smoke test)")
     parser.add_argument("--write", action="store_true", help="write results + appendix page")
+    parser.add_argument(
+        "--slider-only",
+        action="store_true",
+        help="only the slider's timings (no PyTorch needed; cannot be combined with --write)",
+    )
     return parser.parse_args()
 
 
@@ -162,7 +167,7 @@ def slider_timings(repeat: int) -> dict[str, float]:
     norms = gradient_norms(1.0)
     redraw = timeit(lambda: explorer.render(norms), repeat=max(repeat, 20))
     # What a reader's slider move costs in a live kernel: recompute, update the lines,
-    # render the PNG and hand it to the Image widget.
+    # render the SVG frame and hand it to the Image widget.
     move = timeit(lambda: explorer.set_bias(float(next(biases))), repeat=max(repeat, 20))
     result["redraw_ms"] = 1e3 * statistics.median(redraw)
     result["move_ms"] = 1e3 * statistics.median(move)
@@ -224,6 +229,11 @@ def main() -> int:
     repeat = 3 if ARGS.quick else ARGS.repeat
     env = environment()
     print("environment:", ", ".join(f"{k} {v}" for k, v in env.items()))
+    if ARGS.slider_only:
+        if ARGS.write:
+            raise SystemExit("--slider-only cannot write the appendix page (no workloads)")
+        print(format_table([], slider_timings(repeat)))
+        return 0
     rows = []
     for name, T, B, D, H, dtype, goal in WORKLOADS:
         rng = np.random.default_rng(0)
@@ -264,7 +274,7 @@ def format_table(rows, slider) -> str:
         "| goal | PyTorch without oneDNN ms | plain NumPy ms | speed-up over plain |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|"
     )
-    lines = [head]
+    lines = [head] if rows else []
     for r in rows:
         rt = ratio(r)
         met = "" if rt is None else (" ✓" if rt <= r["goal"] else " ✗")
@@ -275,12 +285,13 @@ def format_table(rows, slider) -> str:
             + (f"{r['torch_generic_ms']:.2f}" if r["torch_generic_ms"] else "n/a")
             + f" | {r['plain_numpy_ms']:.2f} | {r['plain_numpy_ms'] / r['lstm_lib_ms']:.1f}× |"
         )
-    lines.append("")
+    if rows:
+        lines.append("")
     lines.append("| one slider move | median ms | goal |\n|---|---:|---:|")
     lines.append(f"| gradient_norms (compute) | {slider['gradient_norms_ms']:.2f} | ≤ 2 |")
     if "redraw_ms" in slider:
         lines.append(
-            f"| widget redraw (update the lines, render PNG) | {slider['redraw_ms']:.2f} | |"
+            f"| widget redraw (update the lines, render SVG) | {slider['redraw_ms']:.2f} | |"
         )
         lines.append(
             f"| slider move in a live kernel (compute + redraw) | {slider['move_ms']:.2f} | ≤ 50 |"

@@ -40,10 +40,14 @@ COLORS = {
     # the two terms of C_t = f_t * C_{t-1} + i_t * C̃_t
     "forget_term": OKABE_ITO["blue"],
     "write_term": OKABE_ITO["bluish_green"],
-    # gradient norms over time
-    "lstm": OKABE_ITO["blue"],  # LSTM, full BPTT ‖∂L/∂C_{T-k}‖
+    # gradient norms over time: what reaches the inputs, the same quantity for every network
+    "lstm_input": OKABE_ITO["blue"],  # LSTM ‖∂L/∂x_{T-k}‖
+    "rnn_input": OKABE_ITO["vermillion"],  # simple RNN initialised like the LSTM
+    "rnn_orthogonal_input": OKABE_ITO["reddish_purple"],  # simple RNN, W_hh = ρ·Q
+    # ... and inside the networks
+    "lstm": OKABE_ITO["black"],  # LSTM, full BPTT ‖∂L/∂C_{T-k}‖ (black: the cell state)
     "direct_path": OKABE_ITO["orange"],  # ∏ f along the cell state alone
-    "rnn": OKABE_ITO["vermillion"],  # simple RNN ‖∂L/∂h_{T-k}‖
+    "rnn": OKABE_ITO["reddish_purple"],  # simple RNN with W_hh = ρ·Q, ‖∂L/∂h_{T-k}‖
 }
 
 #: Line style of each quantity (so curves differ by more than colour).
@@ -57,9 +61,12 @@ LINESTYLES = {
     "x": ":",
     "forget_term": "--",
     "write_term": ":",
+    "lstm_input": "-",
+    "rnn_input": ":",
+    "rnn_orthogonal_input": "-.",
     "lstm": "-",
     "direct_path": "--",
-    "rnn": ":",
+    "rnn": "-.",
 }
 
 #: Legend labels in the seed's notation (matplotlib mathtext).
@@ -73,9 +80,12 @@ LABELS = {
     "x": r"input $x_t$",
     "forget_term": r"forget term $f_t * C_{t-1}$",
     "write_term": r"write term $i_t * \tilde{C}_t$",
+    "lstm_input": r"LSTM",
+    "rnn_input": r"simple RNN, same initialisation",
+    "rnn_orthogonal_input": r"simple RNN, orthogonal $W_{hh}$, $\rho = 1$ (favourable)",
     "lstm": r"LSTM, full gradient $\|\partial L/\partial C_{T-k}\|$",
     "direct_path": r"LSTM, direct path $\|\prod f\,*\,\partial L/\partial C_T\|$",
-    "rnn": r"simple RNN $\|\partial L/\partial h_{T-k}\|$",
+    "rnn": r"simple RNN, orthogonal $W_{hh}$, $\|\partial L/\partial h_{T-k}\|$",
 }
 
 

@@ -1,17 +1,24 @@
 """The forget-bias slider of chapter "Vanishing gradients".
 
 :func:`forget_bias_explorer` returns a :class:`ForgetBiasExplorer`: a slider over the
-forget-gate bias ``b_f`` above a figure of three gradient norms from
-:func:`lstm_lib.gradient_norms`, k = 0..100 steps back from a loss at
-the last step (log scale):
+forget-gate bias ``b_f`` above a figure of gradient norms from
+:func:`lstm_lib.gradient_norms`, k steps back from a loss at the last step T (log scale),
+in two panels:
 
-* the LSTM's full BPTT gradient ‖∂L/∂C_{T-k}‖,
-* the direct path ‖(∏ f) * ∂L/∂C_T‖ along the cell state alone,
-* the simple RNN's ‖∂L/∂h_{T-k}‖.
+* **the comparison**, one quantity for every network, the gradient that reaches the
+  input x_{T-k}, ‖∂L/∂x_{T-k}‖ / ‖∂L/∂x_T‖: the LSTM, a simple RNN initialised the same
+  way (every weight U(-1/√H, 1/√H)), and a simple RNN with the favourable orthogonal
+  ``W_hh`` (ρ = 1);
+* **inside the LSTM**, the cell state: the full BPTT gradient ‖∂L/∂C_{T-k}‖ and the
+  direct path ‖(∏ f) * ∂L/∂C_T‖ along the cell state alone.
+
+The value of each curve at the last k is printed beside it; a curve that falls below
+the axis is marked where it leaves and its value is still printed. The title says
+in words what the frame shows.
 
 It works in two settings with the same code path:
 
-* **No kernel** (the static HTML book): one PNG frame per bias on a grid is computed
+* **No kernel** (the static HTML book): one SVG frame per bias on a grid is computed
   when the widget is built and stored in an ``ipywidgets.Stack`` of ``Image``
   widgets; the slider's ``index`` is linked to the stack's ``selected_index`` with
   ``jslink``, which runs in the browser, so moving the slider shows the stored frame.
@@ -19,10 +26,12 @@ It works in two settings with the same code path:
   value and redraws the current frame; :meth:`ForgetBiasExplorer.set_bias` shows any
   value, not only those on the grid.
 
-Every frame is drawn by :meth:`ForgetBiasExplorer.render` on one persistent
+Every frame is drawn by :meth:`ForgetBiasExplorer.render` from one persistent
 matplotlib figure (``matplotlib.figure.Figure``, not pyplot, so nothing is shown by
-accident): an update sets the y data of the three existing lines and saves the
-figure to PNG bytes. A recomputation plus a redraw takes a few tens of milliseconds.
+accident) as SVG (vector: sharp at any screen density and zoom). matplotlib draws the
+axes, ticks, legends and labels, once per pair of y limits (a few per slider); the
+frame's data (curves, triangles, end labels, title) are written into that SVG from the
+figure's own transforms and line styles, which keeps a redraw at a few milliseconds.
 
 Needs matplotlib and ipywidgets (the ``book`` extra); ``import lstm_lib`` does not
 import this module.
@@ -31,48 +40,75 @@ import this module.
 from __future__ import annotations
 
 import io
+import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
+from xml.sax.saxutils import escape as xml_escape
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import traitlets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
-from lstm_lib.style import COLORS, LABELS, LINESTYLES, use_book_style
+from lstm_lib.style import COLORS, LINESTYLES, use_book_style
 
 __all__ = [
     "CURVES",
     "DEFAULT_BIASES",
+    "PANELS",
     "ForgetBiasExplorer",
     "Frame",
     "describe",
     "forget_bias_explorer",
+    "headline",
 ]
 
-#: The slider's grid, b_f = -6, -5.5, ..., +8 (29 values). 0.5 apart keeps the
-#: stored frames light (about 1.3 MB as base64 in the page); a live kernel shows
-#: any value in between with :meth:`ForgetBiasExplorer.set_bias`.
+#: The slider's grid, b_f = -6, -5.5, ..., +8 (29 values); a live kernel shows any
+#: value in between with :meth:`ForgetBiasExplorer.set_bias`.
 DEFAULT_BIASES = tuple(float(b) for b in np.round(np.arange(-6.0, 8.0 + 1e-9, 0.5), 2))
 
-#: The three curves, in drawing order (keys of COLORS, LINESTYLES, LABELS and
-#: fields of :class:`lstm_lib.GradientNorms`).
-CURVES = ("lstm", "direct_path", "rnn")
+#: For each of the two panels, its curves (fields of :class:`lstm_lib.GradientNorms`,
+#: keys of COLORS and LINESTYLES) in drawing order, and the field holding their k.
+PANELS = {
+    "input": (("lstm_input", "rnn_input", "rnn_orthogonal_input"), "k_input"),
+    "cell": (("lstm", "direct_path"), "k"),
+}
 
-#: The y axis is fixed (so frames can be compared): 1e-40 .. 1e3.
-Y_LIMITS = (1e-40, 1e3)
+#: Every curve on the figure.
+CURVES = tuple(name for names, _k in PANELS.values() for name in names)
+
+#: The y axes adapt to the frame, but never reach below this: curves that fall
+#: lower are marked where they leave the axis.
+Y_BOTTOM = 1e-40
 
 #: Norms below this (down to exact zeros after underflow) are drawn at this value,
-#: just under the axis, so a log axis never receives zero.
-FLOOR = 1e-45
+#: under the axis, so a log axis never receives zero.
+FLOOR = 1e-300
 
-_DPI = 80
-_FIGSIZE = (5.6, 3.4)  # inches: 448 x 272 pixels at 80 dpi
+_FIGSIZE = (9.0, 5.0)  # inches; SVG sizes are in pt, so this shows as 864 x 480 CSS px
+_FONT = 11  # pt: 14.7 CSS px at full width, 12 px when the figure is shown 735 px wide
+_LINEWIDTHS = {"lstm": 3.4, "lstm_input": 2.6}  # wider lines drawn first: both stay visible
+# Plain text, no mathtext: every string is drawn as text in the SVG, at full size (no
+# 0.7× subscripts), with the browser's sans-serif fonts as fallback, and fast to lay out.
+_PANEL_TITLES = {
+    "input": "What reaches the input k steps back, ‖∂L/∂x‖",
+    "cell": "Inside the LSTM: at the cell state",
+}
+#: Legend labels of the curves (the same quantities as lstm_lib.style.LABELS).
+WIDGET_LABELS = {
+    "lstm_input": "LSTM",
+    "rnn_input": "simple RNN, same initialisation",
+    "rnn_orthogonal_input": "simple RNN, orthogonal Wₕₕ, ρ = 1 (favourable)",
+    "lstm": "full gradient ‖∂L/∂C‖ (every path)",
+    "direct_path": "direct path ‖∏f * ∂L/∂C_T‖ only",
+}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @contextmanager
@@ -85,24 +121,172 @@ def _book_rc() -> Iterator[None]:
     with mpl.rc_context():
         mpl.rcdefaults()
         use_book_style()
-        mpl.rcParams["figure.constrained_layout.use"] = False
+        mpl.rcParams.update(
+            {
+                "figure.constrained_layout.use": False,
+                "font.size": _FONT,
+                "axes.titlesize": _FONT,
+                "axes.labelsize": _FONT,
+                "legend.fontsize": _FONT,
+                "xtick.labelsize": _FONT,
+                "ytick.labelsize": _FONT,
+                "svg.fonttype": "none",  # text as text: small, fast, sharp
+                # DejaVu Sans (matplotlib's, which sets the layout) where the reader has
+                # it, else the browser's sans-serif: a short list written once per text
+                "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+            }
+        )
         yield
+
+
+def _decade(exponent: int) -> str:
+    """10 to a whole power as text: '1', '10', '10⁻⁸'."""
+    return {0: "1", 1: "10"}.get(exponent, "10" + str(exponent).translate(_SUPERSCRIPT))
+
+
+def _power(x: float) -> str:
+    """``x`` as text, '1.8×10⁻⁸' style; plain decimals between 0.01 and 100."""
+    if x == 0:
+        return "0"
+    if 0.01 <= abs(x) < 100:
+        return f"{x:.2g}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}×{_decade(int(exponent))}"
+
+
+def _times(ratio: float) -> str:
+    """A ratio as text: '×3.5', '×0.28', '×10²¹'."""
+    if ratio == 0 or not math.isfinite(ratio):
+        return "×0" if ratio == 0 else "×∞"
+    if 0.01 <= ratio < 100:
+        return f"×{ratio:.2g}"
+    return "×" + _decade(round(math.log10(ratio)))
+
+
+def headline(norms: GradientNorms) -> str:
+    """What the frame shows, in words (its title), from the frame's numbers: three lines.
+
+    Lines 1-2: the comparison at the first input x_1 (k = T - 1), the LSTM against the
+    simple RNN initialised the same way and against the orthogonal one. Line 3: the cell
+    state, whether it saturates at step T or what the direct path keeps.
+    """
+    lstm, same, orthogonal = (
+        float(getattr(norms, name)[-1])
+        for name in ("lstm_input", "rnn_input", "rnn_orthogonal_input")
+    )
+    start = f"Forget bias {norms.forget_bias:+.1f}: "
+    if lstm < same:
+        lines = [
+            start + "the LSTM passes less gradient back than both RNNs,",
+            f"at the first input {_times(lstm / same)} that of the same-init RNN: "
+            "a cell set to forget is worse than none",
+        ]
+    elif lstm < orthogonal:
+        lines = [
+            start + f"at the first input the LSTM gets {_times(lstm / same)} the gradient "
+            "of the same-init RNN,",
+            f"but {_times(lstm / orthogonal)} that of the favourable orthogonal RNN",
+        ]
+    else:
+        lines = [
+            start + "at the first input the LSTM gets more gradient than both RNNs,",
+            f"{_times(lstm / same)} the same-init RNN and {_times(lstm / orthogonal)} "
+            "the orthogonal RNN",
+        ]
+    direct = float(norms.direct_path[-1])
+    if norms.saturated_T >= 0.25:
+        lines.append(
+            f"but the cell state drifts: at step T, tanh(C) is saturated in "
+            f"{norms.saturated_T:.0%} of the units"
+        )
+    else:
+        verb = "leaves" if direct < 1e-3 else "keeps"
+        lines.append(
+            f"Mean forget gate {norms.mean_forget_gate:.3f}: along the cell state alone, "
+            f"∏f {verb} {_power(direct)}"
+        )
+    return "\n".join(lines)
 
 
 def describe(norms: GradientNorms) -> str:
     """A text alternative for one frame (the Image's tooltip, its name in the static page)."""
-    k = int(norms.k[-1])
+    k_in, k = int(norms.k_input[-1]), int(norms.k[-1])
+    plain = headline(norms).replace("\n", "; ")
     return (
-        f"Gradient norms on a log scale, k = 0 to {k} steps back, forget bias "
-        f"b_f = {norms.forget_bias:+.2f} (mean forget gate {norms.mean_forget_gate:.4f}). "
-        f"At k = {k}: LSTM full gradient {norms.lstm[-1]:.1e}, direct path "
-        f"{norms.direct_path[-1]:.1e}, simple RNN {norms.rnn[-1]:.1e}."
+        f"Gradient norms on a log scale, forget bias b_f = {norms.forget_bias:+.2f} "
+        f"(mean forget gate {norms.mean_forget_gate:.4f}). {plain}. "
+        f"Gradient reaching the input at k = {k_in}: LSTM {norms.lstm_input[-1]:.1e}, "
+        f"simple RNN with the same initialisation {norms.rnn_input[-1]:.1e}, simple RNN "
+        f"with orthogonal W_hh {norms.rnn_orthogonal_input[-1]:.1e}. Inside the LSTM at "
+        f"k = {k}: full gradient at the cell state {norms.lstm[-1]:.1e}, direct path "
+        f"{norms.direct_path[-1]:.1e}."
     )
 
 
 def _label(bias: float) -> str:
     """Slider label of a grid value, e.g. ``+1.50``."""
     return f"{bias:+.2f}"
+
+
+def _y_limits(curves: Sequence[np.ndarray]) -> tuple[float, float]:
+    """Whole decades around every value of the panel, at most down to Y_BOTTOM."""
+    low = min(float(np.min(c)) for c in curves)
+    high = max(float(np.max(c)) for c in curves)
+    bottom = 10.0 ** (math.floor(math.log10(max(low, FLOOR))) - 1)
+    top = 10.0 ** max(1, math.ceil(math.log10(high) + 0.1))
+    return max(bottom, Y_BOTTOM), top
+
+
+def _decade_ticks(bottom: float, top: float) -> np.ndarray:
+    lo, hi = round(math.log10(bottom)), round(math.log10(top))
+    span = hi - lo
+    step = next(s for s in (1, 2, 5, 10) if span / s <= 8)
+    first = math.ceil(lo / step) * step
+    return 10.0 ** np.arange(first, hi + 1, step)
+
+
+def _spread(positions: list[float], gap: float) -> list[float]:
+    """Move sorted-by-value label positions (axes fraction) apart by at least ``gap``."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [positions[i] for i in order]
+    for j in range(1, len(placed)):
+        placed[j] = max(placed[j], placed[j - 1] + gap)
+    overflow = placed[-1] - 1.0 if placed else 0.0
+    if overflow > 0:  # push the whole stack down, keeping the gaps
+        placed = [p - overflow for p in placed]
+        for j in range(len(placed) - 2, -1, -1):
+            placed[j] = min(placed[j], placed[j + 1] - gap)
+    out = [0.0] * len(positions)
+    for i, p in zip(order, placed, strict=True):
+        out[i] = p
+    return out
+
+
+_COORDINATES = re.compile(r'( (?:d|x|y)=")([^"]*)(")')
+_DECIMALS = re.compile(r"(\d+\.\d\d)\d+")
+
+
+def _compact(svg: bytes) -> bytes:
+    """Matplotlib's SVG with coordinates rounded to 0.01 pt and no-op rotations removed.
+
+    Only path data and x/y positions change (never the text), about half the size:
+    29 frames are stored in the page.
+    """
+    text = svg.decode("utf-8").replace("\n", " ")
+    text = re.sub(r' transform="rotate\(-0 [^"]*\)"', "", text)
+    text = _COORDINATES.sub(lambda m: m[1] + _DECIMALS.sub(r"\1", m[2]) + m[3], text)
+    return re.sub(r" {2,}", " ", text).encode("utf-8")
+
+
+_FONT_STYLE = f"font-size: {_FONT}px; font-family: 'DejaVu Sans', 'Arial', 'Helvetica', sans-serif"
+
+
+def _svg_text(text: str, x: float, baseline: float, color: str) -> str:
+    """One line of SVG text, left-aligned at ``x`` on ``baseline`` (pt from the top)."""
+    return (
+        f'<text x="{x:.2f}" y="{baseline:.2f}" style="{_FONT_STYLE}; fill: {color}">'
+        f"{xml_escape(text)}</text>"
+    )
 
 
 class Frame(widgets.Image):
@@ -121,11 +305,12 @@ class Frame(widgets.Image):
 class ForgetBiasExplorer(widgets.VBox):
     """A slider over the forget bias ``b_f`` above the gradient-norm figure.
 
-    Build it with :func:`forget_bias_explorer`. Children: the slider
-    (attribute ``slider``, an ``ipywidgets.SelectionSlider``) and the frames
-    (``stack``, an ``ipywidgets.Stack`` of :class:`Frame` images, one per value of
-    ``biases``). ``frames`` holds the stored PNG bytes, ``figure`` and ``lines`` the
-    persistent matplotlib figure and its three lines, ``bias`` the value on display.
+    Build it with :func:`forget_bias_explorer`. Children: the slider (attribute
+    ``slider``, an ``ipywidgets.SelectionSlider``), the labels of the range's two ends
+    (``ends``) and the frames (``stack``, an ``ipywidgets.Stack`` of :class:`Frame`
+    images, one per value of ``biases``). ``frames`` holds the stored SVG bytes;
+    ``figure``, ``axes`` (per panel), ``lines`` and ``end_labels`` (per curve) the
+    persistent matplotlib figure; ``bias`` the value on display.
 
     Parameters
     ----------
@@ -135,7 +320,7 @@ class ForgetBiasExplorer(widgets.VBox):
         The value shown first; must be on the grid.
     **gradient_kwargs
         Passed to :func:`lstm_lib.gradient_norms` (``steps``, ``hidden_size``,
-        ``input_size``, ``seed``, ``rnn_spectral_radius``).
+        ``input_size``, ``seed``, ``rnn_spectral_radius``, ``input_scale``).
     """
 
     def __init__(
@@ -152,18 +337,20 @@ class ForgetBiasExplorer(widgets.VBox):
         self._overridden: int | None = None  # frame showing an off-grid value
         self._requested: float | None = None  # the value set_bias is showing
 
+        self._backgrounds: dict[tuple, str] = {}  # per pair of y limits, see render
         all_norms = [self.compute(b) for b in biases]
         with _book_rc():
-            self.figure, self.ax, self.lines = self._make_figure(all_norms[0].k)
-        #: The stored frames, PNG bytes per grid value (what the page shows without a kernel).
+            self._make_figure(all_norms[0])
+        #: The stored frames, SVG bytes per grid value (what the page shows without a kernel).
         self.frames = tuple(self.render(norms) for norms in all_norms)
         self._descriptions = tuple(describe(norms) for norms in all_norms)
 
+        width = f"{round(_FIGSIZE[0] * 96)}px"  # the figure's natural CSS width
         index = biases.index(self.bias)
         self.stack = widgets.Stack(
             [
-                Frame(value=png, format="png", tooltip=text)
-                for png, text in zip(self.frames, self._descriptions, strict=True)
+                Frame(value=svg, format="svg+xml", tooltip=text, layout={"max_width": "100%"})
+                for svg, text in zip(self.frames, self._descriptions, strict=True)
             ],
             selected_index=index,
         )
@@ -173,13 +360,25 @@ class ForgetBiasExplorer(widgets.VBox):
             description="forget bias b_f",
             continuous_update=True,
             style={"description_width": "initial"},
-            layout={"width": f"{round(_FIGSIZE[0] * _DPI)}px"},
+            layout={"width": "100%", "max_width": width},
+        )
+        self.ends = widgets.HBox(
+            [
+                widgets.HTML(f"← {_label(biases[0])}: forget gate nearly shut"),
+                widgets.HTML(f"{_label(biases[-1])}: forget gate nearly open →"),
+            ],
+            layout={
+                "width": "100%",
+                "max_width": width,
+                "justify_content": "space-between",
+                "flex_flow": "row wrap",
+            },
         )
         # In the browser, with or without a kernel: the slider picks the stored frame.
         self.link = widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))
         # With a kernel: recompute and redraw the frame for the new value.
         self.slider.observe(self._on_slider, names="value")
-        super().__init__([self.slider, self.stack])
+        super().__init__([self.slider, self.ends, self.stack])
 
     # ------------------------------------------------------------------ computing
 
@@ -189,56 +388,171 @@ class ForgetBiasExplorer(widgets.VBox):
 
     # ------------------------------------------------------------------ drawing
 
-    def _make_figure(self, k: np.ndarray):
-        figure = Figure(figsize=_FIGSIZE, dpi=_DPI, layout="none")
-        FigureCanvasAgg(figure)  # one canvas for the figure's life: its text caches persist
-        figure.subplots_adjust(left=0.15, right=0.95, bottom=0.33, top=0.9)
-        ax = figure.add_subplot()
-        lines = {
-            name: ax.plot(
-                k,
-                np.ones(k.shape),
-                color=COLORS[name],
-                linestyle=LINESTYLES[name],
-                label=LABELS[name],
-            )[0]
-            for name in CURVES
-        }
-        ax.set_yscale("log")
-        ax.set_ylim(*Y_LIMITS)
-        ax.set_xlim(k[0], k[-1])
-        ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(-40, 1, 10)))
-        ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel(r"$k$, steps back from the loss at step $T$")
-        ax.set_ylabel("gradient norm")
-        figure.legend(
-            loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=2, fontsize=9, handlelength=2.5
-        )
-        return figure, ax, lines
+    def _make_figure(self, norms: GradientNorms) -> None:
+        figure = Figure(figsize=_FIGSIZE, dpi=72, layout="none")  # display units = SVG pt
+        FigureCanvasSVG(figure)  # one canvas for the figure's life
+        figure.subplots_adjust(left=0.085, right=0.86, bottom=0.27, top=0.745, wspace=0.62)
+        self.figure = figure
+        self.axes, self.lines, self.end_labels, self.exits = {}, {}, {}, {}
+        for column, (panel, (names, k_name)) in enumerate(PANELS.items()):
+            ax = figure.add_subplot(1, 2, column + 1)
+            k = getattr(norms, k_name)
+            for name in names:
+                style = {"color": COLORS[name], "linestyle": LINESTYLES[name]}
+                (line,) = ax.plot(
+                    k,
+                    np.ones(k.shape),
+                    **style,
+                    lw=_LINEWIDTHS.get(name, 2.0),
+                    label=WIDGET_LABELS[name],
+                )
+                self.lines[name] = line
+                # where the curve leaves the bottom of the axis (hidden while it does not)
+                (self.exits[name],) = ax.plot(
+                    [k[-1]], [1.0], "v", color=COLORS[name], ms=9, clip_on=False, visible=False
+                )
+                self.end_labels[name] = ax.text(
+                    1.02, 0.5, "", color=COLORS[name], transform=ax.transAxes, va="center"
+                )
+            ax.set_yscale("log")
+            ax.set_xlim(0, int(norms.k[-1]))
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda y, _pos: _decade(round(math.log10(y))))
+            )
+            ax.set_xlabel("k, steps back from the loss at step T")
+            ax.set_title(_PANEL_TITLES[panel], loc="left")
+            ax.legend(
+                loc="upper left",
+                bbox_to_anchor=(-0.02, -0.19),
+                handlelength=2.6,
+                borderaxespad=0.0,
+            )
+            self.axes[panel] = ax
+        self.axes["input"].set_ylabel("gradient norm (1 at k = 0)")
+        self.title = figure.suptitle("", x=0.02, y=0.985, ha="left", va="top")
 
     def render(self, norms: GradientNorms) -> bytes:
-        """Draw ``norms`` on the persistent figure and return the PNG bytes.
+        """Draw ``norms`` on the persistent figure and return the SVG bytes.
 
-        Sets the y data of the three existing lines (no new figure, no new lines),
-        writes the bias and the mean forget gate in the title, saves to PNG.
-        The bytes depend only on ``norms`` (no timestamp or software tag).
+        Per panel: sets the y data of the existing lines, fits the y axis to whole
+        decades around the frame's values (never below ``Y_BOTTOM``), marks with a
+        triangle where a curve leaves the bottom, and prints each curve's last value at
+        its right end, the labels moved apart so that none hides another. The title is
+        :func:`headline`. The artists of the figure hold this state; matplotlib draws
+        the rest (``_draw_background``, cached per y limits) and ``_overlay``
+        writes the data. The bytes depend only on ``norms`` (no date, fixed ids).
         """
-        for name, line in self.lines.items():
-            line.set_ydata(np.maximum(getattr(norms, name), FLOOR))
-        self.ax.set_title(
-            f"forget bias $b_f$ = {norms.forget_bias:+.2f}, "
-            f"mean forget gate $f_t$ = {norms.mean_forget_gate:.4f}"
-        )
+        for panel, (names, k_name) in PANELS.items():
+            ax = self.axes[panel]
+            k = getattr(norms, k_name)
+            curves = [np.maximum(getattr(norms, name), FLOOR) for name in names]
+            bottom, top = _y_limits(curves)
+            ax.set_ylim(bottom, top)
+            ax.yaxis.set_major_locator(FixedLocator(_decade_ticks(bottom, top)))
+            span = math.log10(top) - math.log10(bottom)
+            positions = []
+            for name, curve in zip(names, curves, strict=True):
+                self.lines[name].set_data(k, curve)
+                below = np.flatnonzero(curve < bottom)
+                exit_marker = self.exits[name]
+                exit_marker.set_visible(below.size > 0)
+                if below.size:
+                    exit_marker.set_data([k[below[0]]], [bottom])
+                end = float(curve[-1])
+                positions.append(max(0.0, (math.log10(end) - math.log10(bottom)) / span))
+                value = float(getattr(norms, name)[-1])
+                if value >= bottom:
+                    text = _power(value)
+                else:  # below the axis: the arrow says so, the value is still printed
+                    text = f"↓ {_power(value)}" if value > 0 else "↓ 0, underflow"
+                self.end_labels[name].set_text(text)
+            for name, y in zip(names, _spread(positions, 0.085), strict=True):
+                self.end_labels[name].set_y(y)
+        self.title.set_text(headline(norms))
+        limits = tuple(ax.get_ylim() for ax in self.axes.values())
+        if limits not in self._backgrounds:
+            self._backgrounds[limits] = self._draw_background()
+        svg = self._backgrounds[limits]
+        return svg.replace("</svg>", self._overlay() + "</svg>").encode("utf-8")
+
+    def _dynamic_artists(self) -> list:
+        return [self.title, *self.lines.values(), *self.exits.values(), *self.end_labels.values()]
+
+    def _draw_background(self) -> str:
+        """Everything but the frame's data, drawn by matplotlib for the current y limits.
+
+        The curves, exit triangles, end labels and title are hidden for this drawing
+        (:meth:`_overlay` writes them); the axes, ticks, grid, legends and labels depend
+        only on the y limits, so one drawing serves every frame with the same limits.
+        """
+        artists = self._dynamic_artists()
+        visible = [a.get_visible() for a in artists]
+        for artist in artists:
+            artist.set_visible(False)
         buffer = io.BytesIO()
-        with _book_rc():
-            self.figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
-        return buffer.getvalue()
+        try:
+            with _book_rc():
+                self.figure.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            for artist, was in zip(artists, visible, strict=True):
+                artist.set_visible(was)
+        return _compact(buffer.getvalue()).decode("utf-8")
+
+    def _overlay(self) -> str:
+        """The frame's data as SVG elements, from the state of the (hidden) artists.
+
+        Coordinates come from each axes' data transform (the figure is at 72 dpi, so
+        display units are the SVG's points; SVG's y axis points down). Curves are
+        clipped to their axes like matplotlib's; styles are the lines' own.
+        """
+        height = self.figure.bbox.height
+        out = []
+        for panel, (names, _k) in PANELS.items():
+            ax = self.axes[panel]
+            box = ax.bbox
+            clip = f"clip-{panel}"
+            out.append(
+                f'<clipPath id="{clip}"><rect x="{box.x0:.2f}" y="{height - box.y1:.2f}" '
+                f'width="{box.width:.2f}" height="{box.height:.2f}"/></clipPath>'
+            )
+            for name in names:
+                line = self.lines[name]
+                xy = ax.transData.transform(np.column_stack(line.get_data()))
+                xy[:, 1] = np.clip(height - xy[:, 1], -1e4, 1e4)  # far below: still clipped
+                d = "M" + " L".join(f"{x:.2f} {y:.2f}" for x, y in xy)
+                dashes = line._dash_pattern[1]  # scaled by the line width, like matplotlib's
+                dash = (
+                    f" stroke-dasharray: {','.join(f'{v:.2f}' for v in dashes)};" if dashes else ""
+                )
+                out.append(
+                    f'<path d="{d}" clip-path="url(#{clip})" style="fill: none; '
+                    f"stroke: {line.get_color()}; stroke-width: {line.get_linewidth()};{dash} "
+                    'stroke-linecap: butt; stroke-linejoin: round"/>'
+                )
+                marker = self.exits[name]
+                if marker.get_visible():
+                    ((x, y),) = ax.transData.transform(np.column_stack(marker.get_data()))
+                    y = height - y
+                    out.append(
+                        f'<path d="M{x - 4.5:.2f} {y - 7.5:.2f} L{x + 4.5:.2f} {y - 7.5:.2f} '
+                        f'L{x:.2f} {y:.2f} Z" style="fill: {marker.get_color()}"/>'
+                    )
+                label = self.end_labels[name]
+                x, y = ax.transAxes.transform(label.get_position())
+                out.append(
+                    _svg_text(label.get_text(), x, height - y + 0.35 * _FONT, label.get_color())
+                )
+        x = self.title.get_position()[0] * self.figure.bbox.width
+        for i, text in enumerate(self.title.get_text().split("\n")):
+            out.append(_svg_text(text, x, 16.0 + 1.25 * _FONT * i, "#000000"))
+        return "".join(out)
 
     # ------------------------------------------------------------------ updating
 
     @property
     def image(self) -> bytes:
-        """The PNG bytes of the frame on display."""
+        """The SVG bytes of the frame on display."""
         return self.stack.children[self.stack.selected_index].value
 
     def _restore_overridden_frame(self) -> None:

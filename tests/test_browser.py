@@ -5,11 +5,17 @@ What is checked, in Debian's Chromium driven by Playwright:
 * chapter 3's forget-bias slider renders from the widget state stored in the page,
   opened over http://127.0.0.1 and straight from disk (file://), with every request
   that is not local blocked (and counted: the page must not even try one);
+* its handle is found by its accessible name (role "slider", named like the widget's
+  description; ``book_assets/a11y/slider_names.js`` names it), and its value text is
+  the bias on display;
 * moving it with the keyboard (ArrowRight/ArrowLeft/End/Home on the handle) and by
   dragging the handle shows the right frame: the ``<img>`` on display is, byte for
-  byte, the PNG that :mod:`lstm_lib.widgets` renders for the bias the slider shows,
+  byte, the SVG that :mod:`lstm_lib.widgets` renders for the bias the slider shows,
   and the label is that bias; screenshots before and after go to
   ``_build/browser-artifacts/``;
+* on a laptop (1280 px) the frame is shown at least 735 px wide (its 11 pt text is then
+  12 CSS px or more), and on a phone (390 px) nothing of the slider, its readout, the
+  range labels or the frame is cut off;
 * no console errors except the known harmless ones listed in ``KNOWN_HARMLESS``;
 * every page: every local link points at an existing file (and anchor), every image
   loaded, and no ``<script>``, stylesheet or image comes from another host.
@@ -122,7 +128,7 @@ class StoredSlider:
 
     labels: tuple[str, ...]
     index: int
-    frames: tuple[bytes, ...]  # PNG bytes, one per label, from the linked Stack's Images
+    frames: tuple[bytes, ...]  # SVG bytes, one per label, from the linked Stack's Images
     model_ids: frozenset[str]
 
 
@@ -453,7 +459,7 @@ def offline(browser):
 # --- chapter 3's slider ---------------------------------------------------------------
 
 # In-page: the bytes of the frame on display (the Image widget shows a blob: URL).
-_DISPLAYED_PNG = """async (root) => {
+_DISPLAYED_FRAME = """async (root) => {
     const shown = [...root.querySelectorAll('img.widget-image')].filter(i => i.checkVisibility());
     if (shown.length !== 1) return `${shown.length} images on display`;
     const bytes = new Uint8Array(await (await fetch(shown[0].src)).arrayBuffer());
@@ -470,7 +476,8 @@ class SliderOnPage:
         self.root = page.locator(".widget-vbox").filter(
             has=page.locator(".widget-slider .widget-label", has_text=SLIDER_DESCRIPTION)
         )
-        self.handle = self.root.locator(".noUi-handle")
+        # by its accessible name, as a screen reader finds it
+        self.handle = page.get_by_role("slider", name=SLIDER_DESCRIPTION, exact=True)
         self.track = self.root.locator(".noUi-base")
         self.readout = self.root.locator(".widget-readout")
 
@@ -483,11 +490,12 @@ class SliderOnPage:
             f"{how}: slider at {self.labels[self.index()]}, expected {label}"
         )
         assert self.readout.inner_text().strip() == label, f"{how}: label"
-        shown = self.root.evaluate(_DISPLAYED_PNG)
-        png = base64.b64decode(shown) if not shown.endswith("on display") else b""
-        assert png, f"{how}: {shown}"
-        if png != self.frames[index]:
-            matches = [self.labels[i] for i, f in enumerate(self.frames) if f == png]
+        assert self.handle.get_attribute("aria-valuetext") == label, f"{how}: value text"
+        shown = self.root.evaluate(_DISPLAYED_FRAME)
+        frame = base64.b64decode(shown) if not shown.endswith("on display") else b""
+        assert frame, f"{how}: {shown}"
+        if frame != self.frames[index]:
+            matches = [self.labels[i] for i, f in enumerate(self.frames) if f == frame]
             pytest.fail(
                 f"{how}: label {label} but the frame on display is that of {matches or 'no bias'}"
             )
@@ -528,6 +536,7 @@ def test_slider_shows_the_right_frame_offline(book, server, offline, transport):
     page.goto(url, wait_until="load")
     _wait_for_slider(view)
     slider = SliderOnPage(page, stored, frames)
+    assert slider.handle.count() == 1, "no slider handle named " + repr(SLIDER_DESCRIPTION)
     last = len(stored.labels) - 1
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -577,6 +586,40 @@ def test_slider_shows_the_right_frame_offline(book, server, offline, transport):
     )
     assert not fa5, f"elements use Font Awesome 5 (see KNOWN_HARMLESS): {fa5[:5]}"
     assert not view.problems(), "\n".join(view.problems())
+
+
+_BOXES = """(root) => {
+    const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; };
+    const shown = [...root.querySelectorAll('img.widget-image')].filter(i => i.checkVisibility());
+    const parts = ['.widget-slider', '.widget-readout', '.widget-hbox', '.noUi-handle'];
+    return {
+        image: box(shown[0]),
+        parts: Object.fromEntries(parts.map(p => [p, box(root.querySelector(p))])),
+        page: document.documentElement.scrollWidth,
+    };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_slider_fits_a_laptop_and_a_phone(book, server, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(server + f"{CHAPTER}.html", wait_until="load")
+        page.get_by_role("slider", name=SLIDER_DESCRIPTION).wait_for(timeout=20_000)
+        root = page.locator(".widget-vbox").filter(has=page.locator(".widget-slider"))
+        root.scroll_into_view_if_needed()
+        boxes = root.evaluate(_BOXES)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        root.screenshot(path=ARTIFACTS / f"slider-{width}px.png")
+        assert boxes["page"] <= width, f"the page scrolls sideways: {boxes['page']} px"
+        for name, (left, right, w) in {"frame": boxes["image"], **boxes["parts"]}.items():
+            assert w > 0 and left >= 0 and right <= width, f"{name} cut off: {left}..{right}"
+        if width == 1280:
+            assert boxes["image"][2] >= 735, f"frame only {boxes['image'][2]} px wide"
+    finally:
+        context.close()
 
 
 # --- every page -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ the text the notebook stores (the repr) is short and deterministic.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -24,9 +25,12 @@ from lstm_lib.widgets import (
     CURVES,
     DEFAULT_BIASES,
     FLOOR,
+    PANELS,
+    Y_BOTTOM,
     ForgetBiasExplorer,
     describe,
     forget_bias_explorer,
+    headline,
 )
 
 # A short grid and short sequences keep the tests fast; the defaults are checked once.
@@ -65,17 +69,77 @@ def test_static_frames_equal_the_live_computation_at_every_grid_value(default_ex
 def test_rendered_lines_hold_the_numbers_of_gradient_norms(explorer):
     norms = gradient_norms(2.5, steps=30)
     explorer.render(norms)
+    assert set(CURVES) == {"lstm_input", "rnn_input", "rnn_orthogonal_input", "lstm", "direct_path"}
     for name in CURVES:
         np.testing.assert_array_equal(
             explorer.lines[name].get_ydata(), np.maximum(getattr(norms, name), FLOOR)
         )
-    assert "+2.50" in explorer.ax.get_title()
+    # the comparison panel: one quantity (∂L/∂x) for every network, over the inputs
+    np.testing.assert_array_equal(explorer.lines["rnn_input"].get_xdata(), np.arange(30))
+    np.testing.assert_array_equal(explorer.lines["lstm"].get_xdata(), np.arange(31))
+    assert explorer.title.get_text().startswith("Forget bias +2.5:")
 
 
-def test_frames_are_png_and_deterministic(explorer):
+def test_every_curve_prints_its_last_value_and_is_marked_when_it_leaves_the_axis():
+    e = forget_bias_explorer(biases=(-6.0, 1.0), bias=1.0)
+    e.render(gradient_norms(1.0))
+    assert e.end_labels["lstm_input"].get_text() == "5.1×10⁻⁹"
+    assert e.end_labels["rnn_input"].get_text() == "6.8×10⁻³⁰"
+    assert e.end_labels["rnn_orthogonal_input"].get_text() == "1.8×10⁻⁸"
+    assert e.end_labels["direct_path"].get_text() == "7.2×10⁻¹⁴"
+    assert not any(marker.get_visible() for marker in e.exits.values())
+    # labels of curves that end close together are moved apart, never on top of each other
+    ys = sorted(e.end_labels[n].get_position()[1] for n in PANELS["input"][0])
+    assert np.diff(ys).min() >= 0.085 - 1e-12
+    norms = gradient_norms(-6.0)
+    e.render(norms)
+    bottom, _top = e.axes["input"].get_ylim()
+    assert bottom == Y_BOTTOM and norms.lstm_input[-1] < 1e-80
+    assert e.exits["lstm_input"].get_visible()  # the triangle where it leaves
+    k_exit = e.exits["lstm_input"].get_xdata()[0]
+    assert norms.lstm_input[k_exit] < Y_BOTTOM <= norms.lstm_input[k_exit - 1]
+    assert e.end_labels["lstm_input"].get_text() == "↓ 2.2×10⁻⁸⁴"
+    assert e.end_labels["direct_path"].get_text() == "↓ 0, underflow"
+    assert not e.exits["rnn_input"].get_visible()  # 6.8e-30 stays on the axis
+
+
+def test_the_y_axis_fits_the_frame():
+    e = forget_bias_explorer(biases=(1.0, 8.0), bias=1.0)
+    e.render(gradient_norms(8.0))
+    assert e.axes["cell"].get_ylim() == (1e-2, 1e2)  # b_f = 8: 0.96 .. 11.5, two decades each way
+    assert e.axes["input"].get_ylim() == (1e-31, 10.0)
+
+
+def test_headline_says_what_the_frame_shows():
+    assert headline(gradient_norms(1.0)) == (
+        "Forget bias +1.0: at the first input the LSTM gets ×10²¹ the gradient of the "
+        "same-init RNN,\nbut ×0.28 that of the favourable orthogonal RNN\n"
+        "Mean forget gate 0.728: along the cell state alone, ∏f leaves 7.2×10⁻¹⁴"
+    )
+    assert headline(gradient_norms(-2.0)).startswith(
+        "Forget bias -2.0: the LSTM passes less gradient back than both RNNs,"
+    )
+    eight = headline(gradient_norms(8.0))
+    assert "more gradient than both RNNs" in eight and "×10⁸ the orthogonal RNN" in eight
+    assert eight.endswith("tanh(C) is saturated in 78% of the units")
+
+
+def test_frames_are_readable_svg():
+    """Vector frames (sharp at any density) with every text at least 11 pt, which is
+    12 CSS px or more whenever the 648 pt (864 px) wide figure is shown 735 px wide or wider."""
+    e = forget_bias_explorer(biases=(0.0, 1.0), bias=1.0)
+    svg = e.frames[1].decode()
+    assert svg.startswith("<?xml") and 'width="648pt"' in svg
+    sizes = [float(x) for x in re.findall(r"font-size: ([0-9.]+)px", svg)]
+    assert len(sizes) > 20 and min(sizes) >= 11.0
+    assert "<tspan" not in svg  # no mathtext (its sub- and superscripts are 0.7 × smaller)
+    assert len(e.frames[1]) < 60_000
+
+
+def test_frames_are_svg_and_deterministic(explorer):
     again = forget_bias_explorer(**SMALL)
     assert again.frames == explorer.frames
-    assert all(f.startswith(b"\x89PNG\r\n\x1a\n") for f in explorer.frames)
+    assert all(f.startswith(b"<?xml") and b"<svg" in f for f in explorer.frames)
     assert len(set(explorer.frames)) == len(explorer.frames)  # every frame differs
 
 
@@ -85,7 +149,11 @@ def test_the_slider_and_the_stack_are_linked_in_the_browser(explorer):
     assert isinstance(link, widgets.Widget) and link._model_name == "LinkModel"
     assert link.source == (explorer.slider, "index")
     assert link.target == (explorer.stack, "selected_index")
-    assert explorer.children == (explorer.slider, explorer.stack)
+    assert explorer.children == (explorer.slider, explorer.ends, explorer.stack)
+    assert [w.value for w in explorer.ends.children] == [
+        "← -2.00: forget gate nearly shut",
+        "+2.50: forget gate nearly open →",
+    ]
     assert explorer.slider.continuous_update
     assert [label for label, _ in explorer.slider.options] == ["-2.00", "+0.00", "+1.00", "+2.50"]
     assert explorer.slider.label == "+1.00"
@@ -100,13 +168,14 @@ def test_callback_recomputes_and_shows_the_right_frame():
     assert e.bias == 2.5 and e.stack.selected_index == 3
     assert e.image == e.render(gradient_norms(2.5, steps=30)) == e.frames[3]
     # the callback recomputed: the title of the last drawing names the new bias
-    assert "+2.50" in e.ax.get_title()
+    assert e.title.get_text().startswith("Forget bias +2.5:")
     e.slider.value = -2.0
     assert e.stack.selected_index == 0 and e.image == e.frames[0]
     # the same figure and the same three lines, updated rather than recreated
-    assert e.figure is figure and len(e.ax.lines) == 3
+    # (one line and one exit marker per curve)
+    assert e.figure is figure and [len(ax.lines) for ax in e.axes.values()] == [6, 4]
     assert {name: id(line) for name, line in e.lines.items()} == line_ids
-    assert len(e.figure.axes) == 1
+    assert len(e.figure.axes) == 2
 
 
 def test_set_bias_between_grid_values_and_back():
@@ -132,18 +201,55 @@ def test_set_bias_between_grid_values_and_back():
 
 def test_description_names_the_bias_and_the_end_values():
     text = describe(gradient_norms(2.0))
-    assert "b_f = +2.00" in text and "k = 100" in text
-    assert "LSTM full gradient 3.8e-02" in text and "direct path 9.1e-06" in text
+    assert "b_f = +2.00" in text and "k = 100" in text and "k = 99" in text
+    assert "full gradient at the cell state 3.8e-02" in text and "direct path 9.1e-06" in text
+    assert "LSTM 4.6e-02, simple RNN with the same initialisation 6.8e-30" in text
+    assert headline(gradient_norms(2.0)).replace("\n", "; ") in text
 
 
 def test_redraws_stay_fast(explorer):
-    """What keeps a redraw at a few tens of ms: one persistent Agg canvas (its text
-    caches survive between frames) and no layout engine (constrained layout would
-    measure every label on every frame)."""
+    """What keeps a redraw at a few tens of ms: one persistent canvas, no layout engine
+    (constrained layout would measure every label on every frame) and no mathtext in
+    the strings that change (matplotlib's mathtext parser is slow and its cache small)."""
     canvas = explorer.figure.canvas
     explorer.render(gradient_norms(0.0, steps=30))
-    assert explorer.figure.canvas is canvas and type(canvas).__name__ == "FigureCanvasAgg"
+    assert explorer.figure.canvas is canvas and type(canvas).__name__ == "FigureCanvasSVG"
     assert explorer.figure.get_layout_engine() is None
+    texts = [explorer.title, *explorer.end_labels.values()]
+    texts += [t for ax in explorer.axes.values() for t in ax.get_yticklabels()]
+    assert texts and not [t.get_text() for t in texts if "$" in t.get_text()]
+
+
+def test_the_data_is_drawn_over_a_background_cached_per_pair_of_y_limits(default_explorer):
+    limits = set()
+    for bias in DEFAULT_BIASES:
+        default_explorer.render(gradient_norms(bias))
+        limits.add(tuple(ax.get_ylim() for ax in default_explorer.axes.values()))
+    assert set(default_explorer._backgrounds) == limits and len(limits) < len(DEFAULT_BIASES)
+    e = forget_bias_explorer(biases=(1.0, 8.0), bias=1.0)
+    assert len(e._backgrounds) == 2
+    svg = e.render(gradient_norms(1.0)).decode()
+    assert len(e._backgrounds) == 2  # drawn again over the cached background
+    background = e._backgrounds[tuple(ax.get_ylim() for ax in e.axes.values())]
+    assert svg.startswith(background.rsplit("</svg>", 1)[0])
+    # the hidden artists are visible again after the background was drawn
+    assert all(line.get_visible() for line in e.lines.values())
+    # every curve is one path of its k values, starting at (0, 1) in data coordinates
+    paths = re.findall(r'<path d="M([^"]+)" clip-path="url\(#clip-(input|cell)\)"', svg)
+    assert [(len(d.split(" L")), panel) for d, panel in paths] == [
+        (100, "input"),
+        (100, "input"),
+        (100, "input"),
+        (101, "cell"),
+        (101, "cell"),
+    ]
+    first = [float(v) for v in paths[0][0].split(" L")[0].split()]
+    x0, y0 = e.axes["input"].transData.transform((0, 1.0))
+    assert first == pytest.approx([x0, e.figure.bbox.height - y0], abs=0.006)
+    assert (
+        ">5.1×10⁻⁹</text>" in svg
+        and ">but ×0.28 that of the favourable orthogonal RNN</text>" in svg
+    )
 
 
 def test_repr_is_short_and_deterministic(explorer):
