@@ -63,7 +63,7 @@ R = 13  # radius of the × and + nodes
 
 _TEXT = {
     None: (
-        "the whole cell",
+        "",
         "Nothing is highlighted.",
     ),
     "forget": (
@@ -93,7 +93,8 @@ _TEXT = {
         "the right: C_t = f_t * C_(t−1) + i_t * C̃_t. No weight matrix lies on it.",
     ),
     "direct_path": (
-        "the direct gradient path along the cell state highlighted",
+        "the gradient's direct path along the cell state highlighted, against the "
+        "dashed paths through the gates and h_(t−1)",
         "Highlighted, solid with arrows pointing left: the gradient along the "
         "cell-state line, from C_t back through the + node and the × node to "
         "C_(t−1), where it is multiplied by f_t only: ∂C_t/∂C_(t−1) = diag(f_t), the "
@@ -129,8 +130,9 @@ def cell_diagram_text(highlight: str | None = None) -> tuple[str, str]:
     """
     _check(highlight)
     what, detail = _TEXT[highlight]
+    with_what = f" with {what}" if what else ""
     alt = (
-        f"Diagram of an LSTM cell with {what}: the input [h_(t−1), x_t] feeds the "
+        f"Diagram of an LSTM cell{with_what}: the input [h_(t−1), x_t] feeds the "
         "blocks σ, σ, tanh and σ (weights W_f, W_i, W_C, W_o); the cell-state line "
         "C_(t−1) → × f_t → + i_t * C̃_t → C_t runs along the top, and "
         "o_t * tanh(C_t) gives h_t."
