@@ -40,12 +40,19 @@ from lstm_lib import style
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
-# Chapters rewritten on other branches (3 and 4): strict xfail until the lead brings
-# them in line at the merge (then the strict xfail fails, and the mark goes).
-BEING_REWRITTEN = ("03_vanishing_gradients.ipynb", "04_long_dependency.ipynb")
+# Chapters expected to fail the checks below while they are being rewritten (strict
+# xfail: once a chapter passes, the mark must go). None today.
+BEING_REWRITTEN: tuple[str, ...] = ()
 
 # Stored size of each chapter notebook, in kB (1000 bytes), outputs included.
-BUDGET_KB = {"01_gates.ipynb": 300, "02_cell_state.ipynb": 300}
+# Chapter 3 stores the slider's frames (widget state, vector SVG) for the static page;
+# chapter 4 has six training and sweep figures.
+BUDGET_KB = {
+    "01_gates.ipynb": 300,
+    "02_cell_state.ipynb": 300,
+    "03_vanishing_gradients.ipynb": 1400,
+    "04_long_dependency.ipynb": 450,
+}
 MAX_PNG, MAX_SVG = 60_000, 12_000
 
 
