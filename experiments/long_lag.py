@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import time
 from pathlib import Path
@@ -177,6 +178,8 @@ def sweep(jobs: int, out: Path) -> None:
             records.append(record)
             print(json.dumps(record), file=sys.stderr, flush=True)
     wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers' processor time
+    cpu = usage.ru_utime + usage.ru_stime
     records.sort(
         key=lambda r: (r["model"], r["steps"], str(r["forget_bias"]), str(r["max_norm"]), r["seed"])
     )
@@ -190,10 +193,11 @@ def sweep(jobs: int, out: Path) -> None:
         "no_clipping": [{"model": m, "steps": T} for m, T in NO_CLIP],
         "machine": {**machine(), "jobs": jobs},
         "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
         "runs": records,
     }
     out.write_text(json.dumps(payload, indent=1) + "\n")
-    print(f"{len(records)} runs in {wall / 60:.1f} min -> {out.relative_to(ROOT)}")
+    print(f"{len(records)} runs in {wall / 60:.1f} min ({cpu / 60:.1f} min of processor time)")
 
 
 def main(argv: list[str] | None = None) -> int:

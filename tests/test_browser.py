@@ -193,11 +193,6 @@ def library_frames(labels: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(explorer.frames)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="branch fig changed lstm_lib.style's colours and legend size; chapter 3 is "
-    "re-executed at the merge (then this mark goes)",
-)
 def test_stored_frames_are_what_the_library_renders():
     """Chapter 3's stored frames = lstm_lib.widgets' frames for the same biases.
 
