@@ -47,13 +47,20 @@ from contextlib import contextmanager
 from itertools import pairwise
 from xml.sax.saxutils import escape as xml_escape
 
-import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
-import traitlets
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+try:  # the book-only dependencies (the ``book`` extra)
+    import ipywidgets as widgets
+    import matplotlib as mpl
+    import traitlets
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+except ImportError as error:  # pragma: no cover - exercised in a venv without the extra
+    raise ImportError(
+        f"lstm_lib.widgets needs matplotlib and ipywidgets ({error.name} is missing): "
+        "install them with pip install 'lstm_lib[book]' (or -r requirements.txt)"
+    ) from error
 
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
 from lstm_lib.style import COLORS, LINESTYLES, use_book_style
