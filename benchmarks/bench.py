@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -58,8 +57,8 @@ if ARGS is not None:  # thread counts must be fixed before NumPy loads its BLAS
         os.environ[var] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
+from machine import environment  # noqa: E402
 
-import lstm_lib  # noqa: E402
 from lstm_lib import LSTMParams, lstm_backward, lstm_forward  # noqa: E402
 from lstm_lib.activations import sigmoid  # noqa: E402
 
@@ -177,57 +176,9 @@ def slider_timings(repeat: int) -> dict[str, float]:
 # ----------------------------------------------------------------------- report
 
 
-def cpu_model() -> str:
-    """The CPU's model name and its widest vector extension, from /proc/cpuinfo (Linux)."""
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return platform.processor() or "unknown CPU"
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in info.splitlines() if "model name" in ln), ""
-    )
-    flags = set(
-        next(
-            (ln.split(":", 1)[1].split() for ln in info.splitlines() if ln.startswith("flags")), []
-        )
-    )
-    simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
-    return f"{model or 'unknown CPU'} ({simd})"
-
-
-def environment() -> dict[str, str]:
-    env = {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "lstm_lib": lstm_lib.__version__,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}",
-        "threads": str(ARGS.threads),
-    }
-    try:
-        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        env["blas"] = f"{cfg.get('name')} {cfg.get('version', '')}".strip()
-    except (KeyError, TypeError):  # older NumPy: no dict form of the build config
-        env["blas"] = "unknown"
-    try:  # which kernel OpenBLAS really runs (OPENBLAS_CORETYPE can force an older one)
-        from threadpoolctl import threadpool_info
-
-        kernels = {i.get("architecture") for i in threadpool_info() if i["user_api"] == "blas"}
-        env["blas kernel"] = ", ".join(sorted(k for k in kernels if k)) or "unknown"
-    except ImportError:
-        env["blas kernel"] = "unknown (pip install threadpoolctl to see it)"
-    env["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "unset")
-    try:
-        import torch
-
-        env["torch"] = torch.__version__
-    except ImportError:
-        env["torch"] = "not installed"
-    return env
-
-
 def main() -> int:
     repeat = 3 if ARGS.quick else ARGS.repeat
-    env = environment()
+    env = environment(ARGS.threads)
     print("environment:", ", ".join(f"{k} {v}" for k, v in env.items()))
     if ARGS.slider_only:
         if ARGS.write:

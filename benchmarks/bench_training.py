@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import numpy as np  # noqa: E402
+from machine import environment  # noqa: E402
 
 from lstm_lib import adding_problem, init_network, loss_and_gradients  # noqa: E402
 from lstm_lib.optim import Adam, clip_grad_norm  # noqa: E402
@@ -95,27 +94,6 @@ def timeit(block, repeat: int) -> float:
     return statistics.median(times)
 
 
-def machine() -> dict:
-    cpu, simd = platform.machine(), "unknown"
-    try:
-        info = Path("/proc/cpuinfo").read_text()
-        cpu = next(line.split(":", 1)[1].strip() for line in info.splitlines()
-                   if line.startswith("model name"))  # fmt: skip
-        simd = "AVX-512" if "avx512f" in info else ("AVX2" if "avx2" in info else "no AVX2")
-    except (OSError, StopIteration):
-        pass
-    env = {"processor": cpu, "simd": simd, "cores": os.cpu_count(), "threads": 1,
-           "python": platform.python_version(), "numpy": np.__version__,
-           "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "default")}  # fmt: skip
-    try:
-        import torch
-
-        env["torch"] = torch.__version__
-    except ImportError:
-        env["torch"] = "not installed"
-    return env
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -132,7 +110,7 @@ def main() -> int:
             runner = torch_runner(model, T, dtype)
             row[f"torch_{dtype}_ms"] = 1e3 * timeit(runner, args.repeat) if runner else None
         rows.append(row)
-    env = machine()
+    env = environment(threads=1)
     lines = [
         "| model, T (H = 32, B = 32, float64) | lstm_lib | PyTorch float64 | ratio "
         "| PyTorch float32 |",
@@ -147,9 +125,7 @@ def main() -> int:
             f"| {f'{t32:.2f} ms' if t32 else 'n/a'} |"
         )
     table = "\n".join(lines)
-    described = (f"{env['processor']} ({env['simd']}), {env['cores']} cores, one thread; "
-                 f"Python {env['python']}, NumPy {env['numpy']}, PyTorch {env['torch']}, "
-                 f"OpenBLAS core type {env['openblas_coretype']}")  # fmt: skip
+    described = "; ".join(f"{key} {value}" for key, value in env.items())
     print(table)
     print(f"\nMachine: {described}")
     if args.write:

@@ -1,0 +1,64 @@
+"""The machine a benchmark ran on: processor, vector extension, BLAS kernel, versions.
+
+Shared by ``bench.py`` and ``bench_training.py``: every figure they report goes out
+with this description, because times differ 2-3x between AVX2 and AVX-512 machines.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+
+import lstm_lib
+
+
+def cpu_model() -> str:
+    """The CPU's model name and its widest vector extension, from /proc/cpuinfo (Linux)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    model = next(
+        (ln.split(":", 1)[1].strip() for ln in info.splitlines() if "model name" in ln), ""
+    )
+    flags = set(
+        next(
+            (ln.split(":", 1)[1].split() for ln in info.splitlines() if ln.startswith("flags")), []
+        )
+    )
+    simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"{model or 'unknown CPU'} ({simd})"
+
+
+def environment(threads: int) -> dict[str, str]:
+    """Python, NumPy, BLAS (and the kernel it runs), the processor and PyTorch's version."""
+    env = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "lstm_lib": lstm_lib.__version__,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {cpu_model()}",
+        "threads": str(threads),
+    }
+    try:
+        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        env["blas"] = f"{cfg.get('name')} {cfg.get('version', '')}".strip()
+    except (KeyError, TypeError):  # older NumPy: no dict form of the build config
+        env["blas"] = "unknown"
+    try:  # which kernel OpenBLAS really runs (OPENBLAS_CORETYPE can force an older one)
+        from threadpoolctl import threadpool_info
+
+        kernels = {i.get("architecture") for i in threadpool_info() if i["user_api"] == "blas"}
+        env["blas kernel"] = ", ".join(sorted(k for k in kernels if k)) or "unknown"
+    except ImportError:
+        env["blas kernel"] = "unknown (pip install threadpoolctl to see it)"
+    env["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "unset")
+    try:
+        import torch
+
+        env["torch"] = torch.__version__
+    except ImportError:
+        env["torch"] = "not installed"
+    return env
