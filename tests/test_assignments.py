@@ -4,7 +4,8 @@
 notebook is graded offline with otter-grader's own command, ``otter run``: the student
 notebook as handed out scores 0 on every autograded question, the solution scores full
 marks, and a solution with one deliberate bug (a wrong sign in the forget-gate gradient)
-loses exactly the points of the tests that cover that gradient.
+loses exactly the points of the tests that cover that gradient, and a learning rate
+lowered instead of raised (assignment 3) loses exactly the two training tests.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import pytest
 import teaching
 
-ASSIGNMENTS = ("lstm_cell", "gates_gradients")
+ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
 
 #: Points per autograded question (the teacher's guide states them too).
 POINTS = {
@@ -24,6 +25,7 @@ POINTS = {
     "gates_gradients": {
         "q1_shut_gate": 3, "q2_shut_effects": 3, "q3_jacobian": 2, "q4_gradient_at_100": 3,
     },
+    "long_dependency": {"q1_max_change": 2, "q2_settings": 6},
 }  # fmt: skip
 
 
@@ -95,6 +97,26 @@ def test_wrong_sign_in_forget_gate_gradient_loses_exactly_its_tests(assignments,
         "q1_forward": 0, "q2_backward": 4, "q3_numerical_gradient": 0, "q4_gradient_check": 1,
     }  # fmt: skip
     scores = teaching.grade(name, buggy, tmp_path / "out")
+    assert {q: s for q, (s, _) in scores.items()} == {
+        q: POINTS[name][q] - lost[q] for q in POINTS[name]
+    }
+
+
+def test_learning_rate_lowered_loses_exactly_the_training_tests(assignments, tmp_path):
+    # Assignment 3 with lr 1e-4 instead of 1e-2: the settings still have the right keys
+    # and the budget is untouched, but neither seed is solved within 1,000 iterations.
+    name = "long_dependency"
+    wrong = teaching.with_replacement(
+        teaching.solution_notebook(name), tmp_path / f"{name}.ipynb",
+        '"lr": 1e-2,', '"lr": 1e-4,',
+    )  # fmt: skip
+    cases = teaching.test_cases(name)
+    lost = {q: 0.0 for q in POINTS[name]}
+    for func in ("test_solved_seed_0", "test_solved_seed_1"):
+        question, points, _ = cases[func]
+        lost[question] += points
+    assert lost == {"q1_max_change": 0, "q2_settings": 4}
+    scores = teaching.grade(name, wrong, tmp_path / "out")
     assert {q: s for q, (s, _) in scores.items()} == {
         q: POINTS[name][q] - lost[q] for q in POINTS[name]
     }
