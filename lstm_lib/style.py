@@ -75,7 +75,7 @@ COLORS = {
     # ‖∂L/∂x_{T-k}‖, the same quantity for both; also the networks' own curves in ch. 4
     "lstm_input": OKABE_ITO["vermillion"],  # the LSTM
     "rnn_input": "#AA4499",  # Tol's purple: the simple RNN, initialised like the LSTM
-    "rnn_orthogonal_input": "#EE3377",  # Tol's magenta: simple RNN, W_hh = ρ·Q (favourable)
+    "rnn_orthogonal_input": "#004488",  # dark blue: simple RNN, W_hh = ρ·Q (favourable)
     # ... and inside them
     "lstm": "#661100",  # dark brown, a darker vermillion: LSTM full BPTT ‖∂L/∂C_{T-k}‖
     "direct_path": "#999933",  # Tol's olive: ∏ f along the cell state alone (light)
