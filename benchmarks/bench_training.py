@@ -12,7 +12,8 @@ Run from the repository root, in the benchmarking environment (benchmarks/README
     python benchmarks/bench_training.py            # print the table
     python benchmarks/bench_training.py --write    # also write appendix/training.md
 
-Method: 20 warm-up iterations, then ``--repeat`` timed blocks of 20 iterations each
+Method: one warm-up block of 20 iterations each, then ``--repeat`` rounds in which
+lstm_lib and PyTorch each run one timed block of 20 iterations in turn
 (``time.perf_counter``); the table gives the median time per iteration and the ratio
 of medians. The training batches are drawn once, outside the timed region.
 """
@@ -84,14 +85,21 @@ def torch_runner(model: str, T: int, dtype: str):
     return block
 
 
-def timeit(block, repeat: int) -> float:
-    block()  # warm-up
-    times = []
+def interleaved(blocks: dict, repeat: int) -> dict:
+    """Median seconds per iteration of each block, the blocks timed in turn ``repeat`` times.
+
+    Interleaving makes the comparison fair on a shared machine: a burst of other work
+    slows every contender alike instead of one of them.
+    """
+    for block in blocks.values():
+        block()  # warm-up
+    times = {name: [] for name in blocks}
     for _ in range(repeat):
-        start = time.perf_counter()
-        block()
-        times.append((time.perf_counter() - start) / BLOCK)
-    return statistics.median(times)
+        for name, block in blocks.items():
+            start = time.perf_counter()
+            block()
+            times[name].append((time.perf_counter() - start) / BLOCK)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def main() -> int:
@@ -101,14 +109,14 @@ def main() -> int:
     args = parser.parse_args()
     rows = []
     for model, T in WORKLOADS:
-        row = {
-            "model": model,
-            "T": T,
-            "lstm_lib_ms": 1e3 * timeit(lstm_lib_runner(model, T), args.repeat),
-        }
+        blocks = {"lstm_lib_ms": lstm_lib_runner(model, T)}
         for dtype in ("float64", "float32"):
             runner = torch_runner(model, T, dtype)
-            row[f"torch_{dtype}_ms"] = 1e3 * timeit(runner, args.repeat) if runner else None
+            if runner is not None:
+                blocks[f"torch_{dtype}_ms"] = runner
+        medians = interleaved(blocks, args.repeat)
+        row = {"model": model, "T": T, "torch_float64_ms": None, "torch_float32_ms": None}
+        row |= {name: 1e3 * seconds for name, seconds in medians.items()}
         rows.append(row)
     env = environment(threads=1)
     lines = [
