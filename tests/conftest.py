@@ -1,9 +1,12 @@
-"""Shared fixtures: small random problems in float64, seeded."""
+"""Shared fixtures: small random problems in float64, seeded; and, from
+``browser_helpers.py``, the built book, Chromium and the local server of the browser
+tests (``test_browser.py``, ``test_accessibility.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from browser_helpers import book, browser, chromium, server  # noqa: F401 (fixtures)
 
 from lstm_lib import LSTMParams, RNNParams
 
