@@ -212,8 +212,12 @@ def predict(net: Network, xs: np.ndarray) -> np.ndarray:
     return readout_forward(hs[-1], net.readout)[0]
 
 
-def _backward(net: Network, dy_hat: np.ndarray, hs: np.ndarray, cell_cache, readout_cache):
-    """∂L/∂x_t for every step and the gradients ``[cell, readout]`` from ∂L/∂ŷ."""
+def _forward_backward(net: Network, xs: np.ndarray, y: np.ndarray):
+    """One pass, equations (1)-(8) and back: ``(loss, dxs, [cell grads, readout grads])``."""
+    _check_network(net)
+    hs, cell_cache = _run_cell(net, xs)
+    y_hat, readout_cache = readout_forward(hs[-1], net.readout)
+    loss, dy_hat = mse_loss(y_hat, y)
     dh_T, g_readout = readout_backward(dy_hat, readout_cache)
     dhs = np.zeros_like(hs)
     dhs[-1] = dh_T  # the loss reads h_T only
@@ -221,7 +225,7 @@ def _backward(net: Network, dy_hat: np.ndarray, hs: np.ndarray, cell_cache, read
         dxs, _, _, g_cell = lstm_backward(dhs, cell_cache)
     else:
         dxs, _, g_cell = rnn_backward(dhs, cell_cache)
-    return dxs, [g_cell, g_readout]
+    return loss, dxs, [g_cell, g_readout]
 
 
 def loss_and_gradients(
@@ -240,11 +244,7 @@ def loss_and_gradients(
     loss : float, equation (8)
     grads : [cell gradients, readout gradients], matching ``net.parameters()``
     """
-    _check_network(net)
-    hs, cell_cache = _run_cell(net, xs)
-    y_hat, readout_cache = readout_forward(hs[-1], net.readout)
-    loss, dy_hat = mse_loss(y_hat, y)
-    _, grads = _backward(net, dy_hat, hs, cell_cache, readout_cache)
+    loss, _, grads = _forward_backward(net, xs, y)
     return loss, grads
 
 
@@ -259,11 +259,7 @@ def input_gradient_norms(net: Network, xs: np.ndarray, y: np.ndarray) -> np.ndar
     -------
     array (T,), float64
     """
-    _check_network(net)
-    hs, cell_cache = _run_cell(net, xs)
-    y_hat, readout_cache = readout_forward(hs[-1], net.readout)
-    _, dy_hat = mse_loss(y_hat, y)
-    dxs, _ = _backward(net, dy_hat, hs, cell_cache, readout_cache)
+    _, dxs, _ = _forward_backward(net, xs, y)
     norms = np.sqrt(np.einsum("tbd,tbd->t", dxs, dxs, dtype=np.float64))
     return norms[::-1].copy()
 
