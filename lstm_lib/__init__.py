@@ -17,9 +17,10 @@ Modules, one idea each:
 * :mod:`lstm_lib.tasks`: the adding problem
 * :mod:`lstm_lib.training`: a cell plus readout, trained on the adding problem
 
-Two more modules serve the book and need matplotlib and ipywidgets (the ``book``
-extra); they are not imported here: ``lstm_lib.style`` (the figure style) and
-``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients").
+Modules that serve the book are not imported here: ``lstm_lib.style`` (the figure
+style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
+``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients") matplotlib and
+ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes SVG.
 """
 
 from lstm_lib import gradcheck, gradient_flow, optim

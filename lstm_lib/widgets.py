@@ -55,7 +55,6 @@ try:  # the book-only dependencies (the ``book`` extra)
     import traitlets
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 except ImportError as error:  # pragma: no cover - exercised in a venv without the extra
     raise ImportError(
         f"lstm_lib.widgets needs matplotlib and ipywidgets ({error.name} is missing): "
@@ -63,6 +62,16 @@ except ImportError as error:  # pragma: no cover - exercised in a venv without t
     ) from error
 
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
+from lstm_lib.plots import (
+    FLOOR,
+    Y_BOTTOM,
+    decade_limits,
+    decade_text,
+    gradient_norm_axes,
+    plot_gradient_norm,
+    set_decades,
+    set_gradient_norm,
+)
 from lstm_lib.style import COLORS, LINESTYLES, use_book_style
 
 __all__ = [
@@ -90,14 +99,6 @@ PANELS = {
 #: Every curve on the figure.
 CURVES = tuple(name for names, _k in PANELS.values() for name in names)
 
-#: The y axes adapt to the frame, but never reach below this: curves that fall
-#: lower are marked where they leave the axis.
-Y_BOTTOM = 1e-40
-
-#: Norms below this (down to exact zeros after underflow) are drawn at this value,
-#: under the axis, so a log axis never receives zero.
-FLOOR = 1e-300
-
 _FIGSIZE = (9.0, 5.0)  # inches; SVG sizes are in pt, so this shows as 864 x 480 CSS px
 _FONT = 11  # pt: 14.7 CSS px at full width, 12 px when the figure is shown 735 px wide
 _LINEWIDTHS = {"lstm": 3.4, "lstm_input": 2.6}  # wider lines drawn first: both stay visible
@@ -115,7 +116,6 @@ WIDGET_LABELS = {
     "lstm": "full gradient ‖∂L/∂C‖ (every path)",
     "direct_path": "direct path ‖∏f * ∂L/∂C_T‖ only",
 }
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @contextmanager
@@ -146,11 +146,6 @@ def _book_rc() -> Iterator[None]:
         yield
 
 
-def _decade(exponent: int) -> str:
-    """10 to a whole power as text: '1', '10', '10⁻⁸'."""
-    return {0: "1", 1: "10"}.get(exponent, "10" + str(exponent).translate(_SUPERSCRIPT))
-
-
 def _power(x: float) -> str:
     """``x`` as text, '1.8×10⁻⁸' style; plain decimals between 0.01 and 100."""
     if x == 0:
@@ -158,7 +153,7 @@ def _power(x: float) -> str:
     if 0.01 <= abs(x) < 100:
         return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")
-    return f"{mantissa}×{_decade(int(exponent))}"
+    return f"{mantissa}×{decade_text(int(exponent))}"
 
 
 def _times(ratio: float) -> str:
@@ -167,7 +162,7 @@ def _times(ratio: float) -> str:
         return "×0" if ratio == 0 else "×∞"
     if 0.01 <= ratio < 100:
         return f"×{ratio:.2g}"
-    return "×" + _decade(round(math.log10(ratio)))
+    return "×" + decade_text(round(math.log10(ratio)))
 
 
 def headline(norms: GradientNorms) -> str:
@@ -233,23 +228,6 @@ def describe(norms: GradientNorms) -> str:
 def _label(bias: float) -> str:
     """Slider label of a grid value, e.g. ``+1.50``."""
     return f"{bias:+.2f}"
-
-
-def _y_limits(curves: Sequence[np.ndarray]) -> tuple[float, float]:
-    """Whole decades around every value of the panel, at most down to Y_BOTTOM."""
-    low = min(float(np.min(c)) for c in curves)
-    high = max(float(np.max(c)) for c in curves)
-    bottom = 10.0 ** (math.floor(math.log10(max(low, FLOOR))) - 1)
-    top = 10.0 ** max(1, math.ceil(math.log10(high) + 0.1))
-    return max(bottom, Y_BOTTOM), top
-
-
-def _decade_ticks(bottom: float, top: float) -> np.ndarray:
-    lo, hi = round(math.log10(bottom)), round(math.log10(top))
-    span = hi - lo
-    step = next(s for s in (1, 2, 5, 10) if span / s <= 8)
-    first = math.ceil(lo / step) * step
-    return 10.0 ** np.arange(first, hi + 1, step)
 
 
 def _spread(positions: list[float], gap: float) -> list[float]:
@@ -405,29 +383,20 @@ class ForgetBiasExplorer(widgets.VBox):
             ax = figure.add_subplot(1, 2, column + 1)
             k = getattr(norms, k_name)
             for name in names:
-                style = {"color": COLORS[name], "linestyle": LINESTYLES[name]}
-                (line,) = ax.plot(
+                self.lines[name], self.exits[name] = plot_gradient_norm(
+                    ax,
                     k,
                     np.ones(k.shape),
-                    **style,
-                    lw=_LINEWIDTHS.get(name, 2.0),
+                    bottom=Y_BOTTOM,
+                    color=COLORS[name],
+                    linestyle=LINESTYLES[name],
+                    linewidth=_LINEWIDTHS.get(name, 2.0),
                     label=WIDGET_LABELS[name],
-                )
-                self.lines[name] = line
-                # where the curve leaves the bottom of the axis (hidden while it does not)
-                (self.exits[name],) = ax.plot(
-                    [k[-1]], [1.0], "v", color=COLORS[name], ms=9, clip_on=False, visible=False
                 )
                 self.end_labels[name] = ax.text(
                     1.02, 0.5, "", color=COLORS[name], transform=ax.transAxes, va="center"
                 )
-            ax.set_yscale("log")
-            ax.set_xlim(0, int(norms.k[-1]))
-            ax.yaxis.set_minor_locator(NullLocator())
-            ax.yaxis.set_major_formatter(
-                FuncFormatter(lambda y, _pos: _decade(round(math.log10(y))))
-            )
-            ax.set_xlabel("k, steps back from the loss at step T")
+            gradient_norm_axes(ax, int(norms.k[-1]), Y_BOTTOM, 10.0)
             ax.set_title(_PANEL_TITLES[panel], loc="left")
             ax.legend(
                 loc="upper left",
@@ -454,18 +423,12 @@ class ForgetBiasExplorer(widgets.VBox):
             ax = self.axes[panel]
             k = getattr(norms, k_name)
             curves = [np.maximum(getattr(norms, name), FLOOR) for name in names]
-            bottom, top = _y_limits(curves)
-            ax.set_ylim(bottom, top)
-            ax.yaxis.set_major_locator(FixedLocator(_decade_ticks(bottom, top)))
+            bottom, top = decade_limits(curves)
+            set_decades(ax, bottom, top)
             span = math.log10(top) - math.log10(bottom)
             positions = []
             for name, curve in zip(names, curves, strict=True):
-                self.lines[name].set_data(k, curve)
-                below = np.flatnonzero(curve < bottom)
-                exit_marker = self.exits[name]
-                exit_marker.set_visible(below.size > 0)
-                if below.size:
-                    exit_marker.set_data([k[below[0]]], [bottom])
+                set_gradient_norm(self.lines[name], self.exits[name], k, curve, bottom)
                 end = float(curve[-1])
                 positions.append(max(0.0, (math.log10(end) - math.log10(bottom)) / span))
                 value = float(getattr(norms, name)[-1])
