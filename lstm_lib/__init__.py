@@ -11,6 +11,7 @@ Modules, one idea each:
 * :mod:`lstm_lib.lstm`: the LSTM cell, one step and a sequence, forward and backward
 * :mod:`lstm_lib.rnn`: the simple RNN with the same API
 * :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
+* :mod:`lstm_lib.memory`: the hand-set memory cell of chapters 1 and 2
 * :mod:`lstm_lib.gradient_flow`: gradient norms over time (the forget-bias slider)
 * :mod:`lstm_lib.readout`: the linear readout of ``h_T`` and the mean squared error
 * :mod:`lstm_lib.optim`: Adam and gradient clipping, with PyTorch's semantics
@@ -25,7 +26,7 @@ ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes 
 
 from lstm_lib import gradcheck, gradient_flow, optim
 from lstm_lib.activations import sigmoid, tanh
-from lstm_lib.gradcheck import numerical_gradient, relative_error
+from lstm_lib.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
 from lstm_lib.lstm import (
     LSTMCache,
@@ -36,6 +37,7 @@ from lstm_lib.lstm import (
     lstm_step_backward,
     lstm_step_forward,
 )
+from lstm_lib.memory import MEMORY_INPUTS, memory_cell
 from lstm_lib.optim import Adam, clip_grad_norm
 from lstm_lib.params import LSTMParams, RNNParams
 from lstm_lib.readout import (
@@ -73,6 +75,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ADDING_BASELINE_MSE",
+    "MEMORY_INPUTS",
     "SOLVED_MSE",
     "Adam",
     "GradientNorms",
@@ -101,8 +104,10 @@ __all__ = [
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
+    "memory_cell",
     "mse_loss",
     "numerical_gradient",
+    "numerical_jacobian",
     "optim",
     "predict",
     "readout_backward",

@@ -11,7 +11,9 @@ check in float64: in float32 (u ≈ 6e-8) the round-off alone is around 1e-2.
 The function to check receives the perturbed array explicitly, a fresh copy each
 time; the caller's array is never modified.
 
-Introduced in chapter "The three gates", where readers check ``lstm_step_backward``.
+Introduced in chapter "The three gates", where readers check ``lstm_step_backward``;
+:func:`numerical_jacobian` (one row of central differences per output) is the tool of
+chapter "Vanishing gradients", where readers check ∂C_t/∂C_{t-1} = diag(f_t).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from lstm_lib import _validate as v
 
-__all__ = ["numerical_gradient", "relative_error"]
+__all__ = ["numerical_gradient", "numerical_jacobian", "relative_error"]
 
 
 def numerical_gradient(
@@ -43,10 +45,7 @@ def numerical_gradient(
     array shaped like ``x``: the estimate of ∂f/∂x.
     """
     v.check_callable("f", f)
-    x = v.as_float_array("x", x)
-    if x.dtype != np.float64:
-        raise TypeError(f"x: expected dtype float64 (finite differences need it), got {x.dtype}")
-    v.check_finite("x", x)
+    x = _float64_point(x)
     eps = v.positive_real("eps", eps)
     # Both arrays C-ordered, whatever the layout of x (Fortran order, a transposed or
     # strided view), so that reshape(-1) is a view and entry j is the same entry in both.
@@ -60,6 +59,49 @@ def numerical_gradient(
             values.append(_scalar_value(f(x_pert)))
         flat[j] = (values[0] - values[1]) / (2 * eps)
     return grad
+
+
+def numerical_jacobian(
+    f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *, eps: float = 1e-6
+) -> np.ndarray:
+    """Central-difference Jacobian ∂f(x)/∂x of a vector function ``f`` at a 1-D ``x``.
+
+    Row ``j`` is :func:`numerical_gradient` of the j-th output, ``x ↦ f(x)[j]``.
+
+    Parameters
+    ----------
+    f : callable taking an array shaped like ``x`` and returning a 1-D array (M,)
+        It is called once for M, then 2·N times per row.
+    x : float64 array of shape (N,)
+    eps : float
+        The step ε.
+
+    Returns
+    -------
+    array of shape (M, N): entry (j, k) estimates ∂f_j/∂x_k.
+    """
+    v.check_callable("f", f)
+    x = _float64_point(x)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x: expected a 1-D array (N,), N >= 1, got shape {x.shape}")
+    eps = v.positive_real("eps", eps)
+    first = np.asarray(f(np.array(x)))
+    if first.ndim != 1:
+        raise ValueError(f"f: expected a 1-D return value (M,), got shape {first.shape}")
+    rows = [
+        numerical_gradient(lambda z, j=j: np.asarray(f(z))[j], x, eps=eps)
+        for j in range(first.size)
+    ]
+    return np.stack(rows) if rows else np.empty((0, x.size), x.dtype)  # M = 0
+
+
+def _float64_point(x: object) -> np.ndarray:
+    """``x`` as a finite float64 array: finite differences need float64."""
+    x = v.as_float_array("x", x)
+    if x.dtype != np.float64:
+        raise TypeError(f"x: expected dtype float64 (finite differences need it), got {x.dtype}")
+    v.check_finite("x", x)
+    return x
 
 
 def _scalar_value(result: object) -> float:

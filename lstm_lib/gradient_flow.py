@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lstm_lib import _validate  # (not "as v": v is the loss vector here)
 from lstm_lib.lstm import _fused_weights
 from lstm_lib.params import LSTMParams, RNNParams
 from lstm_lib.rnn import rnn_backward, rnn_forward, rnn_hidden_state_gradients
@@ -246,22 +247,17 @@ def gradient_norms(
         except the LSTM is cached per setting, so moving the slider costs one LSTM
         forward and backward pass of ``steps`` steps.
     """
-    forget_bias = float(forget_bias)
-    if not np.isfinite(forget_bias):
-        raise ValueError(f"forget_bias: expected a finite number, got {forget_bias}")
-    for name, value in (("steps", steps), ("hidden_size", hidden_size), ("input_size", input_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name}: expected a positive int, got {value!r}")
-    input_scale = float(input_scale)
-    if not (np.isfinite(input_scale) and input_scale > 0):
-        raise ValueError(f"input_scale: expected a positive number, got {input_scale}")
+    forget_bias = _validate.finite_real("forget_bias", forget_bias)
+    steps = _validate.positive_int("steps", steps)
+    hidden_size = _validate.positive_int("hidden_size", hidden_size)
+    input_size = _validate.positive_int("input_size", input_size)
+    if seed is None:  # every frame must draw the same weights and inputs
+        raise TypeError("seed: expected an int >= 0 (the numbers are reproducible), got None")
+    seed = _validate.seed("seed", seed)
+    rnn_spectral_radius = _validate.positive_real("rnn_spectral_radius", rnn_spectral_radius)
+    input_scale = _validate.positive_real("input_scale", input_scale)
     xs, base, v, (rnn, rnn_input, rnn_orthogonal_input) = _setup(
-        int(seed),
-        int(steps),
-        int(hidden_size),
-        int(input_size),
-        float(rnn_spectral_radius),
-        input_scale,
+        seed, steps, hidden_size, input_size, rnn_spectral_radius, input_scale
     )
     params = dataclasses.replace(base, b_f=np.full(hidden_size, forget_bias))
     run = _lstm_gradients(xs[:, 0], params, v[0])

@@ -264,6 +264,23 @@ ENTRIES: list[Entry] = [
         {"f": Arg("scalar_function"), "x": Arg("any_array"), "eps": Arg("posreal")},
     ),
     Entry(
+        "numerical_jacobian",
+        L.numerical_jacobian,
+        lambda: {"f": np.sin, "x": _normal(3), "eps": 1e-5},
+        {"f": Arg("vector_function"), "x": Arg("array", free_axes=(0,)), "eps": Arg("posreal")},
+    ),
+    Entry(
+        "memory_cell",
+        L.memory_cell,
+        lambda: {"forget_bias": 5.0, "gain": 15.0, "value_scale": 0.1, "reset_on_write": False},
+        {
+            "forget_bias": Arg("real_or_none"),
+            "gain": Arg("posreal"),
+            "value_scale": Arg("real"),
+            "reset_on_write": Arg("bool"),
+        },
+    ),
+    Entry(
         "relative_error",
         L.relative_error,
         lambda: {"analytic": _normal(2, 3), "numeric": _normal(2, 3, seed=2), "floor": 1e-12},
@@ -386,10 +403,16 @@ def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
         yield "-1", -1, ValueError
         for value in (1.5, 2.7, "1", True, [1, 2], 1j):
             yield repr(value), value, TypeError
-    elif arg.kind == "real":
+    elif arg.kind in ("real", "real_or_none"):
         for value in (np.nan, np.inf, -np.inf):
             yield repr(value), value, ValueError
-        for value in (None, "abc", "2", 1j, np.array([1.0, 2.0]), True, [1.0]):
+        values = ["abc", "2", 1j, np.array([1.0, 2.0]), True, [1.0]]
+        if arg.kind == "real":
+            values.append(None)
+        for value in values:
+            yield repr(value), value, TypeError
+    elif arg.kind == "bool":
+        for value in (None, 1, 0.0, "yes", np.array([True])):
             yield repr(value), value, TypeError
     elif arg.kind in ("posreal", "posreal_or_none"):
         for value in (0, 0.0, -1.0, np.nan, np.inf):
@@ -411,6 +434,13 @@ def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
         yield "returns an array", lambda a: a, ValueError
         yield "returns NaN", lambda a: float("nan"), ValueError
         yield "returns a str", lambda a: "abc", TypeError
+    elif arg.kind == "vector_function":
+        yield "None", None, TypeError
+        yield "an int", 3, TypeError
+        yield "returns a scalar", lambda a: float(a[0]), ValueError
+        yield "returns a matrix", lambda a: np.outer(a, a), ValueError
+        yield "returns NaN", lambda a: np.full(a.shape, np.nan), ValueError
+        yield "returns a str", lambda a: np.array(["abc"] * a.size), TypeError
     else:
         raise AssertionError(f"unknown kind {arg.kind}")
 

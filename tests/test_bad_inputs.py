@@ -13,27 +13,8 @@ import warnings
 import pytest
 from api_cases import ENTRIES, bad_cases, classify
 
-NOT_YET = {
-    # gradient_flow.py is edited on another branch; its own checks (a float() and
-    # int() of the arguments, "positive int" as ValueError) move to lstm_lib._validate
-    # when that branch lands. strict: this fails as soon as they are clear.
-    "gradient_norms": "its own checks stay until gradient_flow.py moves to _validate",
-}
 
-
-@pytest.mark.parametrize(
-    "entry",
-    [
-        pytest.param(
-            e,
-            id=e.name,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[e.name])]
-            if e.name in NOT_YET
-            else [],
-        )
-        for e in ENTRIES
-    ],
-)
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_every_bad_argument_gets_a_clear_error(entry):
     problems = []
     count = 0

@@ -201,17 +201,27 @@ def test_rnn_explodes_for_large_spectral_radius():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"forget_bias": float("inf")}, "forget_bias: expected a finite number, got inf"),
-        ({"forget_bias": 1.0, "steps": 0}, "steps: expected a positive int, got 0"),
-        ({"forget_bias": 1.0, "hidden_size": 2.5}, "hidden_size: expected a positive int, got 2.5"),
+        (
+            {"forget_bias": float("inf")},
+            ValueError,
+            "forget_bias: expected a finite number",
+        ),
+        ({"forget_bias": 1.0, "steps": 0}, ValueError, "steps: expected a positive int, got 0"),
+        (
+            {"forget_bias": 1.0, "hidden_size": 2.5},
+            TypeError,
+            "hidden_size: expected a positive int",
+        ),
+        ({"forget_bias": 1.0, "seed": None}, TypeError, "seed: expected an int >= 0"),
         (
             {"forget_bias": 1.0, "input_scale": 0.0},
-            "input_scale: expected a positive number, got 0.0",
+            ValueError,
+            "input_scale: expected a finite positive number, got 0.0",
         ),
     ],
 )
-def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         gradient_norms(**kwargs)
