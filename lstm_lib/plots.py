@@ -33,10 +33,9 @@ import numpy as np
 try:  # the book-only dependency (the ``book`` extra)
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 except ImportError as error:  # pragma: no cover - exercised in a venv without the extra
-    raise ImportError(
-        f"lstm_lib.plots needs matplotlib ({error.name} is missing): "
-        "install it with pip install 'lstm_lib[book]' (or -r requirements.txt)"
-    ) from error
+    from lstm_lib._book import missing_extra
+
+    raise missing_extra("lstm_lib.plots", "matplotlib", error) from error
 
 __all__ = [
     "FLOOR",

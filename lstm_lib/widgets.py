@@ -56,10 +56,9 @@ try:  # the book-only dependencies (the ``book`` extra)
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 except ImportError as error:  # pragma: no cover - exercised in a venv without the extra
-    raise ImportError(
-        f"lstm_lib.widgets needs matplotlib and ipywidgets ({error.name} is missing): "
-        "install them with pip install 'lstm_lib[book]' (or -r requirements.txt)"
-    ) from error
+    from lstm_lib._book import missing_extra
+
+    raise missing_extra("lstm_lib.widgets", "matplotlib and ipywidgets", error) from error
 
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
 from lstm_lib.plots import (
