@@ -6,9 +6,10 @@ Fixtures (registered for every test in ``tests/`` by ``conftest.py``):
   ``make book``) when it is missing or older than chapter 3's stored widget state.
   ``BOOK_HTML`` points the tests at another build (then nothing is built) and
   ``BOOK_SOURCE`` at its source folder;
-* ``chromium``: ``$CHROMIUM``, else ``chromium`` on the PATH; if missing, installed with
-  ``apt-get`` when running as root, and otherwise the test is skipped, saying why.
-  ``playwright install`` is never used (it downloads a browser);
+* ``chromium``: ``$CHROMIUM``, else ``chromium`` on the PATH; if there is none, the test
+  is skipped, saying why. ``make test`` installs Debian's chromium first when it is
+  missing and it runs as root (``make chromium``); ``playwright install`` is never used
+  (it downloads a browser);
 * ``browser``: one Chromium for the whole session, launched by Playwright;
 * ``server``: ``http://127.0.0.1:PORT/`` serving the built book, in a thread.
 
@@ -23,6 +24,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,11 +40,7 @@ HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 ARTIFACTS = HTML.parent / "browser-artifacts"
 CHAPTER = "chapters/03_vanishing_gradients"
 SLIDER_DESCRIPTION = "forget bias b_f"
-# The README's `make book`, run from the book root.
-BUILD = [
-    str(Path(sys.executable).with_name("jupyter-book")),
-    *("build . --builder html -W -n --keep-going".split()),
-]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # containers and CI run as root
     "--disable-gpu",
@@ -129,11 +127,19 @@ def book_is_stale() -> str:
     return ""
 
 
+def book_build_command() -> list[str]:
+    """The README's ``make book`` (the Makefile's BOOK_BUILD), with this environment's tools."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^BOOK_BUILD\s*:?=\s*(.+)$", makefile, re.MULTILINE)
+    program, *args = command.split()
+    return [str(Path(sys.executable).with_name(program)), *args]
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
     reason = book_is_stale()
     if reason and "BOOK_HTML" not in os.environ:
-        subprocess.run(BUILD, cwd=SOURCE, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(book_build_command(), cwd=SOURCE, check=True, stdout=subprocess.DEVNULL)
         reason = book_is_stale()
     assert not reason, f"{HTML}: {reason}; build the book first (make book)"
     return HTML
@@ -160,21 +166,13 @@ def find_chromium() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = find_chromium()
-    if path:
-        return path
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-        pytest.skip("no Chromium (set $CHROMIUM, or apt-get install chromium as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "chromium"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True)
-        done = subprocess.run(install, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"apt-get install chromium failed: {done.stderr.strip()[-300:]}")
+    """Chromium's path; ``make test`` installed it (as root) if it was missing."""
     path = find_chromium()
     if not path:
-        pytest.skip("apt-get installed chromium but no chromium executable was found")
+        pytest.skip(
+            "no Chromium: set $CHROMIUM, or install Debian's chromium "
+            "(make chromium does, as root; make test runs it)"
+        )
     return path
 
 

@@ -22,9 +22,9 @@ What is checked, in Debian's Chromium driven by Playwright:
 
 Marked ``browser``: ``make test`` builds the book and runs them; deselect them locally
 with ``pytest -m "not browser"``. Chromium: ``$CHROMIUM``, else ``chromium`` on the
-PATH; if missing, the tests install it with ``apt-get`` when running as root, and
-otherwise skip, saying why (``-ra`` prints the reason). ``playwright install`` is never
-used (it downloads a browser).
+PATH, which ``make test`` installs first (``make chromium``) when it is missing and it
+runs as root; without one the tests skip, saying why (``-ra`` prints the reason).
+``playwright install`` is never used (it downloads a browser).
 
 The book: ``_build/html``, built first when it is missing or stale; the fixtures for it,
 for Chromium and for the local server are in ``browser_helpers.py``. The axe-core audit
