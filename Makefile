@@ -3,7 +3,9 @@
 #   make book      build the HTML book into _build/html (warnings are errors)
 #   make test      everything CI checks: lint, then `make book`, then unit tests, strict
 #                  nbval of every chapter and the browser tests of the built book
-#                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"')
+#                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"');
+#                  as root, it installs Debian's chromium for them first if it is missing
+#   make chromium  that step alone
 #   make execute   re-execute every chapter in place, in the pinned environment
 #   make experiments  re-run chapter 4's long-lag sweep (about half an hour on 2 cores) and
 #                  rewrite experiments/results/ (then `make execute` to update the chapter)
@@ -46,7 +48,7 @@ CHAPTERS := $(wildcard chapters/*.ipynb)
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lint unit execute experiments notebook serve clean venv pins FORCE
+.PHONY: book test lint unit execute experiments notebook serve clean venv pins chromium FORCE
 
 venv: $(STAMP)
 
@@ -60,8 +62,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
+# tests/browser_helpers.py reads BOOK_BUILD from here to rebuild a stale book the same way.
+BOOK_BUILD := jupyter-book build . --builder html -W -n --keep-going
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/$(BOOK_BUILD)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -78,7 +83,22 @@ pins: $(STAMP)
 		2> >(grep -v '^WARNING: Location' >&2) \
 	&& echo "requirements.txt resolves for Python $(LOWEST_PROMISED)"
 
-test: lint pins book
+# The browser tests drive Debian's chromium ($$CHROMIUM, else chromium on the PATH), never a
+# browser downloaded by `playwright install`. CI runs as root on a fresh Debian machine: there
+# it is installed here (apt-get update only if the package lists are too old to find it).
+# Anyone else without one gets the browser tests skipped, each saying why.
+chromium:
+	@if [ -n "$${CHROMIUM:-}" ] || command -v chromium >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "no chromium: the browser tests will be skipped (as root: make chromium)"; exit 0; fi; \
+	echo "installing Debian's chromium for the browser tests (apt-get install -y chromium)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q chromium >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; } \
+		|| { echo "make chromium: apt-get install -y chromium failed (see above)" >&2; exit 1; }; \
+	command -v chromium
+
+test: lint pins book chromium
 	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 

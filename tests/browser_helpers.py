@@ -6,14 +6,21 @@ Fixtures (registered for every test in ``tests/`` by ``conftest.py``):
   ``make book``) when it is missing or older than chapter 3's stored widget state.
   ``BOOK_HTML`` points the tests at another build (then nothing is built) and
   ``BOOK_SOURCE`` at its source folder;
-* ``chromium``: ``$CHROMIUM``, else ``chromium`` on the PATH; if missing, installed with
-  ``apt-get`` when running as root, and otherwise the test is skipped, saying why.
-  ``playwright install`` is never used (it downloads a browser);
+* ``chromium``: ``$CHROMIUM``, else ``chromium`` on the PATH; if there is none, the test
+  is skipped, saying why. ``make test`` installs Debian's chromium first when it is
+  missing and it runs as root (``make chromium``); ``playwright install`` is never used
+  (it downloads a browser);
 * ``browser``: one Chromium for the whole session, launched by Playwright;
-* ``server``: ``http://127.0.0.1:PORT/`` serving the built book, in a thread.
+* ``server``: ``http://127.0.0.1:PORT/`` serving the built book, in a thread;
 
-Helpers: ``pages`` (every HTML page of the build) and ``read_stored_slider`` (chapter
-3's slider as stored in its notebook).
+* ``offline``: opens an :class:`OfflinePage`, a fresh browser context in which only local
+  requests get through and console errors are recorded (``KNOWN_HARMLESS`` lists the
+  accepted ones, each with its reason).
+
+Helpers: ``pages`` (every HTML page of the build), ``parse_page`` (its anchors and the
+resources it loads), ``missing_target`` (what a local link points at that is not in the
+build) and ``read_stored_slider`` (chapter 3's slider as stored in its notebook; the
+slider on the page is ``slider_page.py``).
 """
 
 from __future__ import annotations
@@ -23,12 +30,16 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
+import urllib.parse
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -38,11 +49,7 @@ HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 ARTIFACTS = HTML.parent / "browser-artifacts"
 CHAPTER = "chapters/03_vanishing_gradients"
 SLIDER_DESCRIPTION = "forget bias b_f"
-# The README's `make book`, run from the book root.
-BUILD = [
-    str(Path(sys.executable).with_name("jupyter-book")),
-    *("build . --builder html -W -n --keep-going".split()),
-]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # containers and CI run as root
     "--disable-gpu",
@@ -129,11 +136,19 @@ def book_is_stale() -> str:
     return ""
 
 
+def book_build_command() -> list[str]:
+    """The README's ``make book`` (the Makefile's BOOK_BUILD), with this environment's tools."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    (command,) = re.findall(r"^BOOK_BUILD\s*:?=\s*(.+)$", makefile, re.MULTILINE)
+    program, *args = command.split()
+    return [str(Path(sys.executable).with_name(program)), *args]
+
+
 @pytest.fixture(scope="session")
 def book() -> Path:
     reason = book_is_stale()
     if reason and "BOOK_HTML" not in os.environ:
-        subprocess.run(BUILD, cwd=SOURCE, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(book_build_command(), cwd=SOURCE, check=True, stdout=subprocess.DEVNULL)
         reason = book_is_stale()
     assert not reason, f"{HTML}: {reason}; build the book first (make book)"
     return HTML
@@ -148,6 +163,59 @@ def pages(html: Path) -> list[Path]:
     )
 
 
+class PageIndex(HTMLParser):
+    """Ids and names (anchors), and the URLs of resources a page loads."""
+
+    RESOURCES: ClassVar[dict[str, str]] = {
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):
+                self.anchors.add(a[key])
+        if tag in self.RESOURCES and a.get(self.RESOURCES[tag]):
+            self.resources.append(a[self.RESOURCES[tag]])
+        rel = (a.get("rel") or "").split()
+        if (
+            tag == "link"
+            and a.get("href")
+            and {"stylesheet", "preload", "icon", "modulepreload"} & set(rel)
+        ):
+            self.resources.append(a["href"])
+
+
+@functools.cache
+def parse_page(page: Path) -> PageIndex:
+    collector = PageIndex()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector
+
+
+def missing_target(book: Path, url: str) -> str:
+    """'' if a local link's file (and #anchor) exists in the build, else what is missing."""
+    parts = urllib.parse.urlsplit(url)
+    path = book / urllib.parse.unquote(parts.path).lstrip("/")
+    if path.is_dir():
+        path = path / "index.html"
+    if not path.is_file():
+        return f"no file {path.relative_to(book) if path.is_relative_to(book) else path}"
+    if parts.fragment and path.suffix == ".html":
+        anchor = urllib.parse.unquote(parts.fragment)
+        if anchor not in parse_page(path).anchors:
+            return f"no anchor #{anchor} in {path.relative_to(book)}"
+    return ""
+
+
 # --- Chromium -------------------------------------------------------------------------
 
 
@@ -160,21 +228,13 @@ def find_chromium() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = find_chromium()
-    if path:
-        return path
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-        pytest.skip("no Chromium (set $CHROMIUM, or apt-get install chromium as root)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "chromium"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True)
-        done = subprocess.run(install, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"apt-get install chromium failed: {done.stderr.strip()[-300:]}")
+    """Chromium's path; ``make test`` installed it (as root) if it was missing."""
     path = find_chromium()
     if not path:
-        pytest.skip("apt-get installed chromium but no chromium executable was found")
+        pytest.skip(
+            "no Chromium: set $CHROMIUM, or install Debian's chromium "
+            "(make chromium does, as root; make test runs it)"
+        )
     return path
 
 
@@ -202,3 +262,133 @@ def server(book):
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
+
+
+# --- a page with no network ------------------------------------------------------------
+
+# Console errors that are known and harmless, each with the reason. Anything else
+# logged as an error, and any uncaught exception, fails the test.
+#   where: "pageerror" (an uncaught exception, matched on its message) or
+#          "console" (console.error, matched on its text, or on the URL it names).
+KNOWN_HARMLESS = [
+    (
+        "pageerror",
+        re.compile(r"^Cannot read properties of undefined \(reading '(Hub|Queue)'\)$"),
+        "html-manager typesets widget labels with MathJax 2's MathJax.Hub.Queue; the "
+        "book loads MathJax 3, which has no Hub. No widget label here contains math.",
+    ),
+    (
+        "pageerror",
+        re.compile(r"^Identifier 'THEBE_JS_URL' has already been declared$"),
+        "This Jupyter Book 1 / Sphinx 7.4 stack writes sphinx-thebe's inline script "
+        "(like sphinx-togglebutton's) twice into every page, so its `const "
+        "THEBE_JS_URL` throws the second time. Thebe (live code in the page) is not "
+        "enabled in this book; the first copy already defined everything it needs.",
+    ),
+    (
+        "console",
+        re.compile(r"^Got invalid theme mode: \. Resetting to auto\.$"),
+        "pydata-sphinx-theme on a first visit (empty localStorage): it then follows the "
+        "system's light or dark mode.",
+    ),
+    (
+        "console",
+        re.compile(r"/@jupyter-widgets/html-manager/dist/[0-9a-f]{20}\.(woff2?|ttf|eot|svg)$"),
+        "html-manager's bundled Font Awesome 5 stylesheet briefly matches the theme's "
+        "`fas`/`fab` icons before the theme turns them into SVGs (Font Awesome 6), and "
+        "names its fonts relative to an AMD module path that does not exist. No element "
+        "uses Font Awesome 5 once the page has loaded (checked below).",
+    ),
+]
+
+
+def _allowed(where: str, text: str, url: str = "") -> bool:
+    return any(
+        kind == where and (pattern.search(text) or (url and pattern.search(url)))
+        for kind, pattern, _why in KNOWN_HARMLESS
+    )
+
+
+class OfflinePage:
+    """A fresh browser context and page in which only local requests get through.
+
+    Allowed: file:, data:, blob: and http://127.0.0.1:PORT. Everything else is aborted
+    and recorded in ``blocked``; console errors, uncaught exceptions and failed local
+    requests are recorded too, and ``problems()`` lists those not in KNOWN_HARMLESS.
+    """
+
+    def __init__(self, browser, origin: str | None) -> None:
+        self.origin = origin
+        self.blocked: list[str] = []
+        self.errors: list[tuple[str, str, str]] = []  # (where, text, url)
+        self.failed: list[str] = []
+        self.requested: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        self.context.route("**/*", self._route)
+        self.context.route_web_socket(re.compile(".*"), self._block_web_socket)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(("pageerror", e.message, "")))
+        self.page.on("requestfailed", self._request_failed)
+        self.page.on("response", self._response)
+
+    def _local(self, url: str) -> bool:
+        if url.split(":", 1)[0] in ("file", "data", "blob"):
+            return True
+        return self.origin is not None and url.startswith(self.origin)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            self.requested.append(url)
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def _block_web_socket(self, ws) -> None:
+        self.blocked.append(ws.url)  # not connected to any server
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(("console", message.text, message.location.get("url", "")))
+
+    def _request_failed(self, request) -> None:
+        # ERR_ABORTED: cancelled, e.g. by moving on to the next page (not a missing file,
+        # which is a 404 over http and ERR_FILE_NOT_FOUND from disk).
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.url} {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} {response.status}")
+
+    def problems(self) -> list[str]:
+        out = [f"blocked non-local request: {url}" for url in self.blocked]
+        out += [
+            f"{where}: {text} ({url})"
+            for where, text, url in self.errors
+            if not _allowed(where, text, url)
+        ]
+        out += [
+            f"failed request: {f}"
+            for f in self.failed
+            if not _allowed("console", "", f.split(" ", 1)[0])
+        ]
+        return out
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def offline(browser):
+    opened = []
+
+    def open_page(origin: str | None) -> OfflinePage:
+        opened.append(OfflinePage(browser, origin))
+        return opened[-1]
+
+    yield open_page
+    for p in opened:
+        p.close()

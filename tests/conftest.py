@@ -1,12 +1,13 @@
 """Shared fixtures: small random problems in float64, seeded; and, from
-``browser_helpers.py``, the built book, Chromium and the local server of the browser
-tests (``test_browser.py``, ``test_accessibility.py``)."""
+``browser_helpers.py``, the built book, Chromium, the local server and pages with no
+network of the browser tests (``test_browser.py``, ``test_accessibility.py``,
+``test_offline_assets.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import book, browser, chromium, server  # noqa: F401 (fixtures)
+from browser_helpers import book, browser, chromium, offline, server  # noqa: F401 (fixtures)
 
 from lstm_lib import LSTMParams, RNNParams
 

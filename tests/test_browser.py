@@ -16,399 +16,80 @@ What is checked, in Debian's Chromium driven by Playwright:
 * on a laptop (1280 px) the frame is shown at least 735 px wide (its 11 pt text is then
   12 CSS px or more), and on a phone (390 px) nothing of the slider, its readout, the
   range labels or the frame is cut off;
-* no console errors except the known harmless ones listed in ``KNOWN_HARMLESS``;
+* no console errors except the known harmless ones listed in ``KNOWN_HARMLESS``
+  (``browser_helpers.py``);
 * every page: every local link points at an existing file (and anchor), every image
-  loaded, and no ``<script>``, stylesheet or image comes from another host.
+  loaded, every formula typeset.
+
+Each check of the slider is its own test, on a freshly opened page: it renders offline
+from the stored state (and the scripts and math it needs come from the book), the
+keyboard moves it, dragging moves it.
 
 Marked ``browser``: ``make test`` builds the book and runs them; deselect them locally
 with ``pytest -m "not browser"``. Chromium: ``$CHROMIUM``, else ``chromium`` on the
-PATH; if missing, the tests install it with ``apt-get`` when running as root, and
-otherwise skip, saying why (``-ra`` prints the reason). ``playwright install`` is never
-used (it downloads a browser).
+PATH, which ``make test`` installs first (``make chromium``) when it is missing and it
+runs as root; without one the tests skip, saying why (``-ra`` prints the reason).
+``playwright install`` is never used (it downloads a browser).
 
 The book: ``_build/html``, built first when it is missing or stale; the fixtures for it,
-for Chromium and for the local server are in ``browser_helpers.py``. The axe-core audit
-of every page is ``test_accessibility.py``.
+for Chromium, for the local server and for pages with no network are in
+``browser_helpers.py``, the slider's page object in ``slider_page.py``. The axe-core
+audit of every page is ``test_accessibility.py``; the built HTML read as files (no
+resource from another host) and the vendored scripts' checksums are
+``test_offline_assets.py``; the stored frames against the library, ``test_widgets.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
 import re
 import urllib.parse
-from html.parser import HTMLParser
-from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from browser_helpers import (
     ARTIFACTS,
     CHAPTER,
-    ROOT,
     SLIDER_DESCRIPTION,
     SOURCE,
     WIDGET_STATE,
-    StoredSlider,
+    OfflinePage,
+    missing_target,
     pages,
-    read_stored_slider,
 )
-
-# Console errors that are known and harmless, each with the reason. Anything else
-# logged as an error, and any uncaught exception, fails the test.
-#   where: "pageerror" (an uncaught exception, matched on its message) or
-#          "console" (console.error, matched on its text, or on the URL it names).
-KNOWN_HARMLESS = [
-    (
-        "pageerror",
-        re.compile(r"^Cannot read properties of undefined \(reading '(Hub|Queue)'\)$"),
-        "html-manager typesets widget labels with MathJax 2's MathJax.Hub.Queue; the "
-        "book loads MathJax 3, which has no Hub. No widget label here contains math.",
-    ),
-    (
-        "pageerror",
-        re.compile(r"^Identifier 'THEBE_JS_URL' has already been declared$"),
-        "This Jupyter Book 1 / Sphinx 7.4 stack writes sphinx-thebe's inline script "
-        "(like sphinx-togglebutton's) twice into every page, so its `const "
-        "THEBE_JS_URL` throws the second time. Thebe (live code in the page) is not "
-        "enabled in this book; the first copy already defined everything it needs.",
-    ),
-    (
-        "console",
-        re.compile(r"^Got invalid theme mode: \. Resetting to auto\.$"),
-        "pydata-sphinx-theme on a first visit (empty localStorage): it then follows the "
-        "system's light or dark mode.",
-    ),
-    (
-        "console",
-        re.compile(r"/@jupyter-widgets/html-manager/dist/[0-9a-f]{20}\.(woff2?|ttf|eot|svg)$"),
-        "html-manager's bundled Font Awesome 5 stylesheet briefly matches the theme's "
-        "`fas`/`fab` icons before the theme turns them into SVGs (Font Awesome 6), and "
-        "names its fonts relative to an AMD module path that does not exist. No element "
-        "uses Font Awesome 5 once the page has loaded (checked below).",
-    ),
-]
-
-
-def _allowed(where: str, text: str, url: str = "") -> bool:
-    return any(
-        kind == where and (pattern.search(text) or (url and pattern.search(url)))
-        for kind, pattern, _why in KNOWN_HARMLESS
-    )
-
-
-# --- the stored widget ---------------------------------------------------------------
-
-
-@functools.cache
-def stored_slider() -> StoredSlider:
-    notebook = SOURCE / f"{CHAPTER}.ipynb"
-    if not notebook.exists():
-        pytest.skip(f"{CHAPTER}.ipynb does not exist yet")
-    return read_stored_slider(notebook)
-
-
-@functools.cache
-def library_frames(labels: tuple[str, ...]) -> tuple[bytes, ...]:
-    """The frames lstm_lib.widgets renders for these slider labels (same code path)."""
-    widgets = pytest.importorskip("lstm_lib.widgets")
-    explorer = widgets.forget_bias_explorer(
-        bias=float(labels[0]), biases=tuple(float(label) for label in labels)
-    )
-    rendered = tuple(f"{b:+.2f}" for b in explorer.biases)
-    assert rendered == labels, f"labels: library {rendered}, stored {labels}"
-    return tuple(explorer.frames)
-
-
-def test_stored_frames_are_what_the_library_renders():
-    """Chapter 3's stored frames = lstm_lib.widgets' frames for the same biases.
-
-    nbval skips widget outputs, so this is what notices a chapter left unexecuted
-    after lstm_lib.widgets changed. Fails if the chapter passes gradient settings
-    other than the defaults to forget_bias_explorer (then tell this test).
-    """
-    stored = stored_slider()
-    expected = library_frames(stored.labels)
-    stale = [
-        label for label, a, b in zip(stored.labels, stored.frames, expected, strict=True) if a != b
-    ]
-    assert not stale, (
-        f"stored frames differ from lstm_lib.widgets for b_f = {stale}: run make execute"
-    )
-    assert len(set(expected)) == len(expected), "two biases render the same frame"
-
-
-def test_vendored_javascript_is_what_update_sh_fetched():
-    """book_assets/static matches book_assets/SHA256SUMS (written by update.sh)."""
-    assets = ROOT / "book_assets"
-    listed = {}
-    for line in (assets / "SHA256SUMS").read_text().splitlines():
-        digest, name = line.split(maxsplit=1)
-        listed[name] = digest
-    present = {
-        p.relative_to(assets).as_posix() for p in (assets / "static").rglob("*") if p.is_file()
-    }
-    assert present == set(listed), f"unlisted or missing: {sorted(present ^ set(listed))}"
-    changed = [
-        n for n, d in listed.items() if hashlib.sha256((assets / n).read_bytes()).hexdigest() != d
-    ]
-    assert not changed, f"edited vendored files (re-run book_assets/update.sh): {changed}"
-
-
-# --- the built book -------------------------------------------------------------------
-
-
-class _Collector(HTMLParser):
-    """Ids and names (anchors), and the URLs of resources a page loads."""
-
-    RESOURCES: ClassVar[dict[str, str]] = {
-        "script": "src",
-        "img": "src",
-        "iframe": "src",
-        "source": "src",
-    }
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.anchors: set[str] = set()
-        self.resources: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        for key in ("id", "name"):
-            if a.get(key):
-                self.anchors.add(a[key])
-        if tag in self.RESOURCES and a.get(self.RESOURCES[tag]):
-            self.resources.append(a[self.RESOURCES[tag]])
-        rel = (a.get("rel") or "").split()
-        if (
-            tag == "link"
-            and a.get("href")
-            and {"stylesheet", "preload", "icon", "modulepreload"} & set(rel)
-        ):
-            self.resources.append(a["href"])
-
-
-@functools.cache
-def _parse(page: Path) -> _Collector:
-    collector = _Collector()
-    collector.feed(page.read_text(encoding="utf-8"))
-    return collector
-
-
-@pytest.mark.browser
-def test_no_page_loads_anything_from_another_host(book):
-    """No <script src>, stylesheet, preload, icon or image from http(s):// or //host."""
-    remote = {
-        f"{page.relative_to(book)}: {url}"
-        for page in pages(book)
-        for url in _parse(page).resources
-        if re.match(r"^(https?:)?//", url)
-    }
-    assert not remote, "\n".join(sorted(remote))
-
-
-# --- Chromium -------------------------------------------------------------------------
-
-
-class OfflinePage:
-    """A fresh browser context and page in which only local requests get through.
-
-    Allowed: file:, data:, blob: and http://127.0.0.1:PORT. Everything else is aborted
-    and recorded in ``blocked``; console errors, uncaught exceptions and failed local
-    requests are recorded too, and ``problems()`` lists those not in KNOWN_HARMLESS.
-    """
-
-    def __init__(self, browser, origin: str | None) -> None:
-        self.origin = origin
-        self.blocked: list[str] = []
-        self.errors: list[tuple[str, str, str]] = []  # (where, text, url)
-        self.failed: list[str] = []
-        self.requested: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        self.context.route("**/*", self._route)
-        self.context.route_web_socket(re.compile(".*"), self._block_web_socket)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(("pageerror", e.message, "")))
-        self.page.on("requestfailed", self._request_failed)
-        self.page.on("response", self._response)
-
-    def _local(self, url: str) -> bool:
-        if url.split(":", 1)[0] in ("file", "data", "blob"):
-            return True
-        return self.origin is not None and url.startswith(self.origin)
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if self._local(url):
-            self.requested.append(url)
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort("blockedbyclient")
-
-    def _block_web_socket(self, ws) -> None:
-        self.blocked.append(ws.url)  # not connected to any server
-
-    def _console(self, message) -> None:
-        if message.type == "error":
-            self.errors.append(("console", message.text, message.location.get("url", "")))
-
-    def _request_failed(self, request) -> None:
-        # ERR_ABORTED: cancelled, e.g. by moving on to the next page (not a missing file,
-        # which is a 404 over http and ERR_FILE_NOT_FOUND from disk).
-        if request.failure != "net::ERR_ABORTED":
-            self.failed.append(f"{request.url} {request.failure}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400:
-            self.failed.append(f"{response.url} {response.status}")
-
-    def problems(self) -> list[str]:
-        out = [f"blocked non-local request: {url}" for url in self.blocked]
-        out += [
-            f"{where}: {text} ({url})"
-            for where, text, url in self.errors
-            if not _allowed(where, text, url)
-        ]
-        out += [
-            f"failed request: {f}"
-            for f in self.failed
-            if not _allowed("console", "", f.split(" ", 1)[0])
-        ]
-        return out
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def offline(browser):
-    opened = []
-
-    def open_page(origin: str | None) -> OfflinePage:
-        opened.append(OfflinePage(browser, origin))
-        return opened[-1]
-
-    yield open_page
-    for p in opened:
-        p.close()
-
+from slider_page import SliderOnPage, library_frames, stored_slider, wait_for_slider
 
 # --- chapter 3's slider ---------------------------------------------------------------
 
-# In-page: the bytes of the frame on display (the Image widget shows a blob: URL).
-_DISPLAYED_FRAME = """async (root) => {
-    const shown = [...root.querySelectorAll('img.widget-image')].filter(i => i.checkVisibility());
-    if (shown.length !== 1) return `${shown.length} images on display`;
-    const bytes = new Uint8Array(await (await fetch(shown[0].src)).arrayBuffer());
-    let s = ''; for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-}"""
+
+@pytest.fixture(params=["http", "file"])
+def transport(request) -> str:
+    """Chapter 3 over http://127.0.0.1 and straight from disk (file://)."""
+    return request.param
 
 
-class SliderOnPage:
-    def __init__(self, page, stored: StoredSlider, frames: tuple[bytes, ...]) -> None:
-        self.page = page
-        self.labels = stored.labels
-        self.frames = frames
-        self.root = page.locator(".widget-vbox").filter(
-            has=page.locator(".widget-slider .widget-label", has_text=SLIDER_DESCRIPTION)
-        )
-        # by its accessible name, as a screen reader finds it
-        self.handle = page.get_by_role("slider", name=SLIDER_DESCRIPTION, exact=True)
-        self.track = self.root.locator(".noUi-base")
-        self.readout = self.root.locator(".widget-readout")
-
-    def index(self) -> int:
-        return round(float(self.handle.get_attribute("aria-valuenow")))
-
-    def assert_shows(self, index: int, how: str) -> None:
-        label = self.labels[index]
-        assert self.index() == index, (
-            f"{how}: slider at {self.labels[self.index()]}, expected {label}"
-        )
-        assert self.readout.inner_text().strip() == label, f"{how}: label"
-        assert self.handle.get_attribute("aria-valuetext") == label, f"{how}: value text"
-        shown = self.root.evaluate(_DISPLAYED_FRAME)
-        frame = base64.b64decode(shown) if not shown.endswith("on display") else b""
-        assert frame, f"{how}: {shown}"
-        if frame != self.frames[index]:
-            matches = [self.labels[i] for i, f in enumerate(self.frames) if f == frame]
-            pytest.fail(
-                f"{how}: label {label} but the frame on display is that of {matches or 'no bias'}"
-            )
-
-    def drag_to(self, index: int) -> None:
-        """Press the handle, move it to grid position ``index`` (or past the end), release."""
-        box = self.handle.bounding_box()
-        track = self.track.bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        step = track["width"] / (len(self.labels) - 1)
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(x + (index - self.index()) * step, y + 3, steps=4)
-        self.page.mouse.up()
-
-
-def _wait_for_slider(view: OfflinePage) -> None:
-    try:
-        view.page.locator(".widget-slider .noUi-handle").first.wait_for(timeout=20_000)
-    except Exception as error:
-        pytest.fail(f"the slider did not render: {error}\n" + "\n".join(view.problems()))
+@pytest.fixture
+def chapter(book, server, offline, transport) -> tuple[OfflinePage, SliderOnPage]:
+    """Chapter 3's page, freshly opened with no network, once its slider has rendered."""
+    stored = stored_slider()
+    page_path = book / f"{CHAPTER}.html"
+    assert page_path.exists(), f"{page_path} missing (is {CHAPTER} in _toc.yml?)"
+    view = offline(server if transport == "http" else None)
+    url = server + f"{CHAPTER}.html" if transport == "http" else page_path.as_uri()
+    view.page.goto(url, wait_until="load")
+    wait_for_slider(view)
+    slider = SliderOnPage(view.page, stored, library_frames(stored.labels))
+    assert slider.handle.count() == 1, "no slider handle named " + repr(SLIDER_DESCRIPTION)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return view, slider
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("transport", ["http", "file"])
-def test_slider_shows_the_right_frame_offline(book, server, offline, transport):
-    stored = stored_slider()
-    frames = library_frames(stored.labels)
-    page_path = book / f"{CHAPTER}.html"
-    assert page_path.exists(), f"{page_path} missing (is {CHAPTER} in _toc.yml?)"
-    if transport == "http":
-        view = offline(server)
-        url = server + f"{CHAPTER}.html"
-    else:
-        view = offline(None)
-        url = page_path.as_uri()
+def test_slider_renders_offline_from_the_stored_state(chapter, transport):
+    """The stored frame on display, and the widget and math scripts came from the book."""
+    view, slider = chapter
     page = view.page
-    page.goto(url, wait_until="load")
-    _wait_for_slider(view)
-    slider = SliderOnPage(page, stored, frames)
-    assert slider.handle.count() == 1, "no slider handle named " + repr(SLIDER_DESCRIPTION)
-    last = len(stored.labels) - 1
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    # As stored, then with the keyboard, then with the mouse.
-    slider.assert_shows(stored.index, "as stored")
+    slider.assert_shows(stored_slider().index, "as stored")
     slider.root.screenshot(path=ARTIFACTS / f"slider-{transport}-before.png")
-    slider.handle.focus()
-    expected = stored.index
-    for key, move in [
-        ("ArrowRight", +1),
-        ("ArrowRight", +1),
-        ("ArrowLeft", -1),
-        ("End", None),
-        ("ArrowLeft", -1),
-        ("Home", None),
-        ("ArrowRight", +1),
-    ]:
-        page.keyboard.press(key)
-        expected = (
-            (last if key == "End" else 0) if move is None else min(max(expected + move, 0), last)
-        )
-        slider.assert_shows(expected, f"after {key}")
-    for target in (last * 3 // 4, last // 4, last + 5):  # the last one past the end
-        slider.drag_to(target)
-        slider.assert_shows(min(target, last), f"after dragging to position {target}")
-    slider.drag_to(stored.index + 4)
-    slider.assert_shows(stored.index + 4, "after dragging")
-    slider.root.screenshot(path=ARTIFACTS / f"slider-{transport}-after.png")
     page.screenshot(path=ARTIFACTS / f"chapter3-{transport}.png", full_page=True)
-
-    # Offline for real: the widget and math scripts came from the book itself.
     local = [u for u in view.requested if "_static/" in u]
     for script in (
         "requirejs/require.js",
@@ -426,6 +107,42 @@ def test_slider_shows_the_right_frame_offline(book, server, offline, transport):
                 .map(p => e.tagName + '.' + e.className + (p || '')))"""
     )
     assert not fa5, f"elements use Font Awesome 5 (see KNOWN_HARMLESS): {fa5[:5]}"
+    assert not view.problems(), "\n".join(view.problems())
+
+
+@pytest.mark.browser
+def test_slider_moves_with_the_keyboard(chapter):
+    view, slider = chapter
+    last = len(slider.labels) - 1
+    slider.handle.focus()
+    expected = stored_slider().index
+    for key, move in [
+        ("ArrowRight", +1),
+        ("ArrowRight", +1),
+        ("ArrowLeft", -1),
+        ("End", None),
+        ("ArrowLeft", -1),
+        ("Home", None),
+        ("ArrowRight", +1),
+    ]:
+        view.page.keyboard.press(key)
+        expected = (
+            (last if key == "End" else 0) if move is None else min(max(expected + move, 0), last)
+        )
+        slider.assert_shows(expected, f"after {key}")
+    assert not view.problems(), "\n".join(view.problems())
+
+
+@pytest.mark.browser
+def test_slider_moves_when_dragged(chapter, transport):
+    view, slider = chapter
+    last = len(slider.labels) - 1
+    for target in (last * 3 // 4, last // 4, last + 5):  # the last one past the end
+        slider.drag_to(target)
+        slider.assert_shows(min(target, last), f"after dragging to position {target}")
+    slider.drag_to(stored_slider().index + 4)
+    slider.assert_shows(stored_slider().index + 4, "after dragging")
+    slider.root.screenshot(path=ARTIFACTS / f"slider-{transport}-after.png")
     assert not view.problems(), "\n".join(view.problems())
 
 
@@ -483,21 +200,6 @@ _LINKS_AND_IMAGES = """async () => {
 }"""
 
 
-def _missing_target(book: Path, url: str) -> str:
-    """'' if a local link's file (and #anchor) exists in the build, else what is missing."""
-    parts = urllib.parse.urlsplit(url)
-    path = book / urllib.parse.unquote(parts.path).lstrip("/")
-    if path.is_dir():
-        path = path / "index.html"
-    if not path.is_file():
-        return f"no file {path.relative_to(book) if path.is_relative_to(book) else path}"
-    if parts.fragment and path.suffix == ".html":
-        anchor = urllib.parse.unquote(parts.fragment)
-        if anchor not in _parse(path).anchors:
-            return f"no anchor #{anchor} in {path.relative_to(book)}"
-    return ""
-
-
 @pytest.mark.browser
 def test_every_page_has_working_local_links_and_images(book, server, offline):
     all_pages = pages(book)
@@ -514,12 +216,12 @@ def test_every_page_has_working_local_links_and_images(book, server, offline):
         if redirect:  # index.html: only check where it points
             checked_links += 1
             target = urllib.parse.urljoin(f"/{name}", redirect[1])
-            if missing := _missing_target(book, target):
+            if missing := missing_target(book, target):
                 problems.append(f"{name}: redirect to {redirect[1]}: {missing}")
             continue
         view.page.goto(server + name, wait_until="load")
         if WIDGET_STATE in page_path.read_text(encoding="utf-8"):
-            _wait_for_slider(view)  # its image is part of the page
+            wait_for_slider(view)  # its image is part of the page
         found = view.page.evaluate(_LINKS_AND_IMAGES)
         checked_images += found["images"]
         problems += [f"{name}: image did not load: {src[:80]}" for src in found["broken"]]
@@ -529,7 +231,7 @@ def test_every_page_has_working_local_links_and_images(book, server, offline):
         for link in found["links"]:
             if link.startswith(server):
                 checked_links += 1
-                missing = _missing_target(book, link[len(server) - 1 :])
+                missing = missing_target(book, link[len(server) - 1 :])
                 if missing:
                     problems.append(f"{name}: link {link[len(server) :]}: {missing}")
     problems += view.problems()

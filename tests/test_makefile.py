@@ -1,7 +1,8 @@
-"""The Makefile fails early and clearly, and repairs a broken .venv (issue 14, items 1-2).
+"""The Makefile fails early and clearly, repairs a broken .venv (issue 14, items 1-2), and
+gets Chromium for the browser tests before running them (issue 17).
 
-Each check runs ``make -n`` (print, do not run) in a scratch copy of the Makefile, so
-nothing is installed.
+Each check runs ``make -n`` (print, do not run) in a scratch copy of the Makefile, or
+real ``make`` there with fake ``id`` and ``apt-get`` on the PATH, so nothing is installed.
 """
 
 from __future__ import annotations
@@ -67,3 +68,45 @@ def test_serve_before_book_says_build_first(scratch):
     )
     assert result.returncode != 0
     assert "build the book first (make book)" in result.stdout
+
+
+def test_make_test_gets_chromium_before_the_tests(scratch):
+    """The browser tests' Chromium comes from the Makefile (as root, if missing), not a test."""
+    result = make(scratch, f"PYTHON={sys.executable}", "test")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "apt-get install -y -q chromium" in out and "playwright install" not in out
+    assert out.index("apt-get install -y -q chromium") < out.index("-m pytest tests chapters")
+
+
+@pytest.mark.parametrize("uid", ["0", "1000"])
+def test_make_chromium_installs_it_only_as_root(scratch, uid):
+    """With no chromium on the PATH: root runs apt-get (update only if install fails), others
+    are told the browser tests will skip. Real make, fake id and apt-get, nothing installed."""
+    bin_dir = scratch / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "sh", "cat", "cksum", "cut", "chmod"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    _script(bin_dir / "id", f"echo {uid}")
+    log = scratch / "apt.log"
+    _script(
+        bin_dir / "apt-get",
+        f'echo "$*" >> {log}\n'
+        f'[ "$1" = update ] && exit 0\n[ "$(cat {log} | wc -l)" -ge 3 ] || exit 100\n'
+        f'printf "#!/bin/sh\\n" > {bin_dir}/chromium && chmod +x {bin_dir}/chromium',
+    )
+    (bin_dir / "wc").symlink_to(shutil.which("wc"))
+    env = {"PATH": str(bin_dir), "HOME": str(scratch)}
+    result = subprocess.run(
+        [shutil.which("make"), "chromium", f"PYTHON={sys.executable}"],
+        cwd=scratch, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    if uid == "0":
+        assert log.read_text().splitlines() == [
+            "install -y -q chromium", "update -q", "install -y -q chromium",
+        ]  # fmt: skip
+        assert result.stdout.strip().endswith(f"{bin_dir}/chromium")
+    else:
+        assert not log.exists()
+        assert "no chromium: the browser tests will be skipped" in result.stdout

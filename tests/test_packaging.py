@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,9 @@ def test_the_description_and_licence_agree(dists):
     _, wheel, metadata = dists
     assert "License-Expression: MIT" in metadata
     assert "MIT licence" in metadata and "CC BY" not in metadata
-    assert [n for n in wheel if "licenses/" in n] == ["lstm_lib-0.1.0.dist-info/licenses/LICENSE"]
+    (version,) = re.findall(r"^Version: (\S+)$", metadata, re.MULTILINE)
+    licences = [n for n in wheel if "licenses/" in n]
+    assert licences == [f"lstm_lib-{version}.dist-info/licenses/LICENSE"]
 
 
 def test_widgets_without_the_book_extra_say_what_to_install():
