@@ -1,7 +1,8 @@
 """The machine a benchmark ran on: processor, vector extension, BLAS kernel, versions.
 
-Shared by ``bench.py`` and ``bench_training.py``: every figure they report goes out
-with this description, because times differ 2-3x between AVX2 and AVX-512 machines.
+Shared by ``bench.py``, ``bench_training.py`` and ``experiments/long_lag.py``: every
+figure they report goes out with this description, because times differ 2-3x between
+AVX2 and AVX-512 machines.
 """
 
 from __future__ import annotations
@@ -15,22 +16,24 @@ import numpy as np
 import lstm_lib
 
 
-def cpu_model() -> str:
-    """The CPU's model name and its widest vector extension, from /proc/cpuinfo (Linux)."""
+def processor() -> tuple[str, str]:
+    """The CPU's model name and its widest vector extension ("AVX-512", "AVX2", "no AVX2"),
+    from /proc/cpuinfo (Linux; elsewhere the platform's name and "unknown")."""
     try:
         info = Path("/proc/cpuinfo").read_text()
     except OSError:
-        return platform.processor() or "unknown CPU"
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in info.splitlines() if "model name" in ln), ""
-    )
-    flags = set(
-        next(
-            (ln.split(":", 1)[1].split() for ln in info.splitlines() if ln.startswith("flags")), []
-        )
-    )
+        return platform.processor() or "unknown CPU", "unknown"
+    lines = info.splitlines()
+    model = next((ln.split(":", 1)[1].strip() for ln in lines if "model name" in ln), "")
+    flags = set(next((ln.split(":", 1)[1].split() for ln in lines if ln.startswith("flags")), []))
     simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
-    return f"{model or 'unknown CPU'} ({simd})"
+    return model or "unknown CPU", simd
+
+
+def cpu_model() -> str:
+    """The CPU's model name and its widest vector extension, e.g. "Xeon (AVX-512)"."""
+    model, simd = processor()
+    return f"{model} ({simd})"
 
 
 def environment(threads: int) -> dict[str, str]:

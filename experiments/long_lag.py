@@ -140,20 +140,15 @@ def _run_config(config: dict) -> dict:
 
 
 def machine() -> dict:
+    """Where the sweep ran: processor and vector extension (benchmarks/machine.py), versions."""
     import numpy as np
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        flags = Path("/proc/cpuinfo").read_text()
-        simd = "AVX-512" if "avx512f" in flags else ("AVX2" if "avx2" in flags else "no AVX2")
-    except OSError:
-        simd = "unknown"
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from machine import processor  # the benchmarks' description of a machine
+
+    model, simd = processor()
     return {
-        "processor": cpu,
+        "processor": model,
         "simd": simd,
         "cores": os.cpu_count(),
         "python": platform.python_version(),
