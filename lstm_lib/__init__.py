@@ -9,6 +9,7 @@ Modules, one idea each:
 * :mod:`lstm_lib.params`: :class:`LSTMParams`, :class:`RNNParams` (weights in the seed's notation)
 * :mod:`lstm_lib.activations`: numerically stable σ and tanh
 * :mod:`lstm_lib.lstm`: the LSTM cell, one step and a sequence, forward and backward
+* :mod:`lstm_lib.reference`: the sequence as a plain loop of the step functions (the oracle)
 * :mod:`lstm_lib.rnn`: the simple RNN with the same API
 * :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
 * :mod:`lstm_lib.gradient_flow`: gradient norms over time (the forget-bias slider)
@@ -22,7 +23,7 @@ extra); they are not imported here: ``lstm_lib.style`` (the figure style) and
 ``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients").
 """
 
-from lstm_lib import gradcheck, gradient_flow, optim
+from lstm_lib import gradcheck, gradient_flow, optim, reference
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.gradcheck import numerical_gradient, relative_error
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
@@ -44,6 +45,7 @@ from lstm_lib.readout import (
     readout_backward,
     readout_forward,
 )
+from lstm_lib.reference import lstm_backward_reference, lstm_forward_reference
 from lstm_lib.rnn import (
     RNNCache,
     RNNStepCache,
@@ -96,8 +98,10 @@ __all__ = [
     "load_network",
     "loss_and_gradients",
     "lstm_backward",
+    "lstm_backward_reference",
     "lstm_cell_state_gradients",
     "lstm_forward",
+    "lstm_forward_reference",
     "lstm_step_backward",
     "lstm_step_forward",
     "mse_loss",
@@ -106,6 +110,7 @@ __all__ = [
     "predict",
     "readout_backward",
     "readout_forward",
+    "reference",
     "relative_error",
     "rnn_backward",
     "rnn_forward",

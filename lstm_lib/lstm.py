@@ -1,7 +1,8 @@
 """The LSTM cell: one step and a whole sequence, forward and backward.
 
-Notation (``../shared`` §1, chapter "The three gates"): for a batch of B rows,
-``x_t`` is (B, D), ``h_{t-1}, C_{t-1}`` are (B, H), ``z = [h_{t-1}, x_t]`` is (B, H+D)::
+Notation (the book's notation page ``notation.md``, chapter "The three gates"): for a
+batch of B rows, ``x_t`` is (B, D), ``h_{t-1}, C_{t-1}`` are (B, H), ``z = [h_{t-1}, x_t]``
+is (B, H+D)::
 
     f_t = σ(W_f·z + b_f)                 (1)  forget gate
     i_t = σ(W_i·z + b_i)                 (2)  input gate
@@ -15,11 +16,12 @@ Notation (``../shared`` §1, chapter "The three gates"): for a batch of B rows,
 Two implementations of the same equations live here:
 
 * :func:`lstm_step_forward` / :func:`lstm_step_backward` follow the equations line by
-  line: they are the teaching text, and the tests' oracle.
+  line: they are the teaching text. :mod:`lstm_lib.reference` loops them over a
+  sequence: the tests' oracle.
 * :func:`lstm_forward` / :func:`lstm_backward` run a sequence fast: the four weight
   matrices are stacked into one (4H, H+D) matrix, the input projections of all T
   steps are one matrix product, and the weight gradients are one product over all
-  steps. The tests check them against a loop of step functions.
+  steps. The tests check them against :mod:`lstm_lib.reference`.
 """
 
 from __future__ import annotations
@@ -193,20 +195,21 @@ def lstm_step_backward(
 
 # --------------------------------------------------------------------------- a sequence
 
-# The fused weight matrix stacks the gates in this order, so that the three sigmoid
-# gates are one contiguous block of 3H columns and C̃ is the last H.
-_FUSED_ORDER = ("f", "i", "o", "C")
+#: The fused fast path's order of the gates, f, i, o, C̃ (not the equations' f, i, C̃, o,
+#: ``lstm_lib.params.GATE_ORDER``): the three sigmoid gates come first, so that one call
+#: of σ activates all three (one contiguous block of the gate array) and C̃ is the last.
+FUSED_GATE_ORDER = ("f", "i", "o", "C")
 
 
 def _fused_weights(params: LSTMParams) -> tuple[np.ndarray, np.ndarray]:
-    """``W`` (4H, H+D) and ``b`` (4H,): the four gates stacked in ``_FUSED_ORDER``."""
-    W = np.concatenate([getattr(params, f"W_{g}") for g in _FUSED_ORDER], axis=0)
-    b = np.concatenate([getattr(params, f"b_{g}") for g in _FUSED_ORDER])
+    """``W`` (4H, H+D) and ``b`` (4H,): the four gates stacked in ``FUSED_GATE_ORDER``."""
+    W = np.concatenate([getattr(params, f"W_{g}") for g in FUSED_GATE_ORDER], axis=0)
+    b = np.concatenate([getattr(params, f"b_{g}") for g in FUSED_GATE_ORDER])
     return W, b
 
 
 def _by_gate(a: np.ndarray) -> np.ndarray:
-    """A view (4, ..., H) of a fused array (..., 4H): ``[k]`` is gate k of ``_FUSED_ORDER``."""
+    """A view (4, ..., H) of a fused array (..., 4H): ``[k]`` is gate k of ``FUSED_GATE_ORDER``."""
     H = a.shape[-1] // 4
     return np.moveaxis(a.reshape(*a.shape[:-1], 4, H), -2, 0)
 
@@ -363,7 +366,7 @@ def _backward_through_time(
     Wh = np.ascontiguousarray(_fused_weights(cache.params)[0][:, :H].T).T
     # Work step by step on (B, ·) slices, every temporary written into one of these
     # small arrays (they stay in the processor's cache; no allocation per step).
-    da = np.empty((T, B, 4 * H), dtype)  # rows of da[t] in _FUSED_ORDER: one product with Wh
+    da = np.empty((T, B, 4 * H), dtype)  # rows of da[t] in FUSED_GATE_ORDER: one product with Wh
     da_by_gate = _by_gate(da)  # the same memory seen as (4, T, B, H)
     dh = np.zeros((B, H), dtype)  # ∂L/∂h_t arriving from step t+1
     dc = np.zeros((B, H), dtype) if dc_last is None else dc_last.copy()
@@ -441,7 +444,7 @@ def lstm_backward(
     check_finite_result(name, "∂L/∂b (the sum over all steps)", db)
     if not all_finite(dxs):
         raise overflow_error(name, "∂L/∂x_t", dxs.dtype, last_nonfinite_step(dxs))
-    blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(_FUSED_ORDER)}
+    blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(FUSED_GATE_ORDER)}
     grads = LSTMParams(
         **{f"W_{g}": np.ascontiguousarray(dW[rows]) for g, rows in blocks.items()},
         **{f"b_{g}": db[rows] for g, rows in blocks.items()},
