@@ -344,11 +344,11 @@ def draw_figure(rows, path: Path) -> None:
     series = [
         ("lstm_lib", "lstm_lib_ms", OKABE_ITO["blue"], None),
         ("PyTorch nn.LSTM", "torch_ms", OKABE_ITO["orange"], "//"),
-        ("reference loop (lstm_lib.reference)", "reference_ms", OKABE_ITO["vermillion"], ".."),
-        ("GEMM floor (the matrix products alone)", "gemm_floor_ms", OKABE_ITO["black"], None),
+        ("reference loop", "reference_ms", OKABE_ITO["vermillion"], ".."),
+        ("GEMM floor", "gemm_floor_ms", OKABE_ITO["black"], None),
     ]
     width = 0.2
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
     y = np.arange(len(rows))
     for k, (label, key, color, hatch) in enumerate(series):
         values = [r[key] or 0.0 for r in rows]
@@ -358,8 +358,8 @@ def draw_figure(rows, path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("median time of forward + backward, T = 100 (ms, log scale)")
-    ax.legend(loc="lower right")
-    fig.savefig(path, metadata={"Software": None})
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
+    fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
 
 
@@ -381,8 +381,9 @@ the numbers are those of the run that wrote it, on this machine:
 
 Every workload is one forward and one full backward pass over T = 100 steps (all
 parameter gradients and ∂L/∂x_t for every step), timed after a warm-up, the
-contenders in turn; the table gives medians. PyTorch's CPU `nn.LSTM` (given the same
-weights) is the library a reader would use instead. The reference loop is
+contenders in turn, on the number of threads listed above; the table gives medians.
+PyTorch's CPU `nn.LSTM` (given the same weights) is the library a reader would use
+instead. The reference loop is
 {{py:func}}`lstm_lib.lstm_forward_reference` / {{py:func}}`lstm_lib.lstm_backward_reference`:
 the step functions called once per step, four gate products each, every step
 checking its inputs and copying the weights into its cache as the teaching version
@@ -407,7 +408,7 @@ product and stacks the four gates into one (4H, H+D) weight matrix, so that each
 needs one product with `h_{{t-1}}`. Its result is copied into the cache gate by gate
 (the cache holds the gates as (T, 4, B, H)), so that the element-wise work of a step,
 σ of three gates at once, tanh, the cell-state update, runs on contiguous memory: on
-a strided slice of a (B, 4H) array the same NumPy calls take about twice as long.
+a strided slice of a (B, 4H) array the same NumPy calls are markedly slower.
 Every temporary of a step is written into a small preallocated array (`out=`), and
 `lstm_lib.lstm_backward` runs the recursion step by step on (B, ·) slices that stay
 in the processor's cache, then forms the weight gradients with one product over all
@@ -416,12 +417,12 @@ line-by-line teaching version, and the tests check the fast path against the
 reference loop to 1e-12.
 
 The last column says how much is left to win from NumPy: the time beyond the GEMM
-floor is NumPy's per-call cost, about a dozen element-wise calls per step forward and
-twenty backward, each a separate pass over a (B, H) array. For large B and H the
-matrix products dominate and lstm_lib is close to its floor; there the comparison
-with PyTorch is a comparison of BLAS libraries (NumPy's OpenBLAS against PyTorch's
-MKL and oneDNN) on the same products. For B = 1 the per-call overhead is all there
-is, and PyTorch's per-step overhead is larger than lstm_lib's.
+floor is the element-wise work and NumPy's cost per call: every σ, tanh and product of
+a step is a separate call and a separate pass over a (B, H) array. For B = 32 and
+larger the matrix products are most of the time, so the comparison with PyTorch is
+largely one of BLAS libraries (NumPy's OpenBLAS against PyTorch's MKL and oneDNN) on
+the same products. For B = 1 the cost per call is all there is, and PyTorch's cost
+per step is larger than lstm_lib's.
 
 **float32 and PyTorch's oneDNN kernel.** For float32 on x86 CPUs, `nn.LSTM` runs
 oneDNN's fused LSTM primitive: JIT-compiled AVX-512 code that computes all gates of all
