@@ -305,8 +305,7 @@ def lstm_forward(
     # written in place (a fresh (T*B, 4H) temporary per operation would cost more than the sum).
     x_proj = np.matmul(xs.reshape(T * B, D), Wx_T).reshape(T, B, 4 * H)
     x_proj += b
-    x_proj_by_gate = _by_gate(x_proj)  # (4, T, B, H) view
-    hW = np.empty((B, 4 * H), xs.dtype)  # W·[h_{t-1}, 0] of one step, all gates
+    hW = np.empty((B, 4 * H), xs.dtype)  # pre-activations W·[h_{t-1}, x_t] + b of one step
     hW_by_gate = _by_gate(hW)  # the same memory seen as (4, B, H)
     gates = np.empty((T, 4, B, H), xs.dtype)
     hs = np.empty((T, B, H), xs.dtype)
@@ -315,8 +314,9 @@ def lstm_forward(
     iC = np.empty((B, H), xs.dtype)  # i_t * C̃_t
     h, c = h0, c0
     for t in range(T):
-        np.matmul(h, Wh_T, out=hW)  # one product for all four gates
-        a = np.add(x_proj_by_gate[:, t], hW_by_gate, out=gates[t])  # (4, B, H), contiguous
+        np.add(x_proj[t], np.matmul(h, Wh_T, out=hW), out=hW)  # one product for all gates
+        a = gates[t]  # (4, B, H), contiguous
+        np.copyto(a, hW_by_gate)  # gate by gate (a strided add would cost twice this)
         _sigmoid(a[:3], out=a[:3])  # (1), (2), (5): f_t, i_t, o_t
         np.tanh(a[3], out=a[3])  # (3): C̃_t
         f_t, i_t, o_t, C_tilde = a
