@@ -1,4 +1,4 @@
-"""How fast is lstm_lib? Forward + backward timings against PyTorch and a plain NumPy loop.
+"""How fast is lstm_lib? Forward + backward against PyTorch, the reference loop and the GEMM floor.
 
 Run from the repository root (see benchmarks/README.md)::
 
@@ -6,16 +6,20 @@ Run from the repository root (see benchmarks/README.md)::
     python benchmarks/bench.py --write      # also regenerate the book's appendix page
 
 Method: every workload is one forward pass and one full backward pass (BPTT, all
-parameter gradients, ∂L/∂x for every step) over T = 100 steps. Each is warmed up,
-then timed ``--repeat`` times with ``time.perf_counter``; the table reports the
-median and the ratio of medians. BLAS and PyTorch run with the same fixed number
-of threads (``--threads``, default: all cores), set before NumPy is imported.
+parameter gradients, ∂L/∂x for every step) over T = 100 steps. Each contender is
+warmed up, then the contenders are timed in turn, ``--repeat`` rounds
+(``time.perf_counter``; interleaved, so a burst of other work on a shared machine
+slows all of them alike); the table reports medians and ratios of medians. BLAS and
+PyTorch run with the same fixed number of threads (``--threads``, default: all
+cores), set before NumPy is imported.
 
-PyTorch (CPU ``nn.LSTM``) is the comparison when it is importable; it is never a
-dependency of the book or its tests. The plain NumPy baseline below is kept on
-purpose: it is the straightforward step-by-step implementation (four separate
-gate products per step, weight gradients accumulated step by step) that
-lstm_lib's fused sequence functions replace.
+Contenders: ``lstm_lib.lstm_forward`` / ``lstm_backward``; PyTorch's CPU ``nn.LSTM``
+(with and without oneDNN) when it is importable, never a dependency of the book or
+its tests, given lstm_lib's weights; the plain NumPy baseline
+:mod:`lstm_lib.reference` (a loop of the step functions, four gate products per step,
+weight gradients summed step by step); and the **GEMM floor**: the matrix products
+of lstm_lib's pass alone (the same calls with the same shapes on preallocated
+operands, nothing else), the part NumPy cannot make faster.
 """
 
 from __future__ import annotations
@@ -29,12 +33,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = [  # (name, T, B, D, H, dtype, goal ratio lstm_lib / PyTorch)
-    ("B=32, D=64, H=128, float64", 100, 32, 64, 128, "float64", 1.0),
-    ("B=32, D=64, H=128, float32", 100, 32, 64, 128, "float32", 1.3),
-    ("B=64, D=256, H=256, float64", 100, 64, 256, 256, "float64", 1.1),
-    ("B=1, D=1, H=1, float64 (per-step overhead)", 100, 1, 1, 1, "float64", 1.0),
+WORKLOADS = [  # (name, T, B, D, H, dtype, goal: max lstm_lib / PyTorch, or None)
+    ("B=32, D=64, H=128, float64", 100, 32, 64, 128, "float64", 0.8),
+    ("B=32, D=64, H=128, float32", 100, 32, 64, 128, "float32", None),
+    ("B=64, D=256, H=256, float64", 100, 64, 256, 256, "float64", 0.8),
+    ("B=1, D=1, H=1, float64 (per-step overhead)", 100, 1, 1, 1, "float64", 0.5),
 ]
+#: The goals of issue 15 besides the ratios above (console and results.json only).
+GOAL_FLOOR_HEADLINE = 1.5  # lstm_lib time as a multiple of the GEMM floor, first workload
+GOAL_TRAINING = 0.5  # one chapter-4 training iteration, lstm_lib / PyTorch (float64)
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,48 +67,15 @@ import numpy as np  # noqa: E402
 from machine import environment  # noqa: E402
 
 from lstm_lib import LSTMParams, lstm_backward, lstm_forward  # noqa: E402
-from lstm_lib.activations import sigmoid  # noqa: E402
+from lstm_lib.reference import lstm_backward_reference, lstm_forward_reference  # noqa: E402
 
-# ----------------------------------------------------------------------- baselines
+# ----------------------------------------------------------------------- contenders
 
 
-def plain_numpy_forward_backward(xs, h0, c0, p: LSTMParams, dhs):
-    """The textbook loop: per step, four gate products; weight gradients per step."""
-    T = xs.shape[0]
-    h, c, caches, hs = h0, c0, [], []
-    for t in range(T):
-        z = np.concatenate([h, xs[t]], axis=1)
-        f = sigmoid(z @ p.W_f.T + p.b_f)
-        i = sigmoid(z @ p.W_i.T + p.b_i)
-        g = np.tanh(z @ p.W_C.T + p.b_C)
-        o = sigmoid(z @ p.W_o.T + p.b_o)
-        c_prev, c = c, f * c + i * g
-        tc = np.tanh(c)
-        h = o * tc
-        hs.append(h)
-        caches.append((z, c_prev, f, i, g, o, tc))
-    grads = {k: np.zeros_like(v) for k, v in p.arrays().items()}
-    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
-    dxs = np.empty_like(xs)
-    H = h0.shape[1]
-    for t in reversed(range(T)):
-        z, c_prev, f, i, g, o, tc = caches[t]
-        dh = dhs[t] + dh_next
-        dc = dc_next + dh * o * (1 - tc**2)
-        da = {
-            "f": dc * c_prev * f * (1 - f),
-            "i": dc * g * i * (1 - i),
-            "C": dc * i * (1 - g**2),
-            "o": dh * tc * o * (1 - o),
-        }
-        dz = 0
-        for k, d in da.items():
-            grads[f"W_{k}"] += d.T @ z
-            grads[f"b_{k}"] += d.sum(axis=0)
-            dz = dz + d @ getattr(p, f"W_{k}")
-        dh_next, dxs[t] = dz[:, :H], dz[:, H:]
-        dc_next = dc * f
-    return dxs, grads
+def reference_forward_backward(xs, h0, c0, p: LSTMParams, dhs):
+    """The plain baseline: :mod:`lstm_lib.reference`, a loop of the step functions."""
+    _, _, caches = lstm_forward_reference(xs, h0, c0, p)
+    return lstm_backward_reference(dhs, caches)
 
 
 def lstm_lib_forward_backward(xs, h0, c0, p, dhs):
@@ -109,9 +83,45 @@ def lstm_lib_forward_backward(xs, h0, c0, p, dhs):
     return lstm_backward(dhs, cache)
 
 
-def torch_runner(T, B, D, H, dtype, onednn: bool = True):
+def gemm_floor_runner(T, B, D, H, dtype):
+    """The matrix products of one lstm_lib pass alone, same calls and shapes, nothing else.
+
+    Forward: the input projection (T*B, D) @ (D, 4H) and T recurrent products
+    (B, H) @ (H, 4H). Backward: T products (B, 4H) @ (4H, H), the weight gradients
+    (H, (T-1)*B) @ ((T-1)*B, 4H), (H, B) @ (B, 4H) and (D, T*B) @ (T*B, 4H), and ∂L/∂x,
+    (T*B, 4H) @ (4H, D). Operands are preallocated random arrays in the same memory
+    layout (transposed views where lstm_lib passes transposed views).
+    """
+    rng = np.random.default_rng(0)
+
+    def rand(*shape):
+        return rng.standard_normal(shape).astype(dtype)
+
+    xs_flat, Wx_T, h, Wh_T = rand(T * B, D), rand(D, 4 * H), rand(B, H), rand(H, 4 * H)
+    Wh, W_x = rand(H, 4 * H).T, rand(4 * H, H + D)[:, H:]
+    da, hs = rand(T, B, 4 * H), rand(T, B, H)
+    hW, dh, dW_T = rand(B, 4 * H), rand(B, H), rand(H + D, 4 * H)
+    da_flat = da.reshape(T * B, 4 * H)
+
+    def run():
+        np.matmul(xs_flat, Wx_T)
+        for _ in range(T):
+            np.matmul(h, Wh_T, out=hW)
+        for t in range(T):
+            np.matmul(da[t], Wh, out=dh)
+        dW_T[:H] = hs[:-1].reshape((T - 1) * B, H).T @ da[1:].reshape((T - 1) * B, 4 * H)
+        dW_T[:H] += hs[0].T @ da[0]
+        dW_T[H:] = xs_flat.T @ da_flat
+        return da_flat @ W_x
+
+    return run
+
+
+def torch_runner(T, B, D, H, dtype, p: LSTMParams, onednn: bool = True):
     """A closure running nn.LSTM forward + backward, or None without PyTorch.
 
+    The model gets lstm_lib's weights ``p``, copied by :meth:`LSTMParams.to_torch` in
+    PyTorch's gate order (``lstm_lib.params.TORCH_GATE_ORDER``: i, f, g, o).
     With ``onednn=False`` PyTorch's oneDNN (MKL-DNN) fused RNN kernels are switched off,
     which shows what its generic path costs.
     """
@@ -123,6 +133,10 @@ def torch_runner(T, B, D, H, dtype, onednn: bool = True):
     tdtype = getattr(torch, dtype)
     torch.manual_seed(0)
     model = torch.nn.LSTM(D, H).to(tdtype)
+    with torch.no_grad():
+        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        for name, array in zip(names, p.to_torch(), strict=True):
+            getattr(model, name).copy_(torch.from_numpy(np.ascontiguousarray(array)))
     xs = torch.randn(T, B, D, dtype=tdtype, requires_grad=True)
     dhs = torch.randn(T, B, H, dtype=tdtype)
 
@@ -134,6 +148,20 @@ def torch_runner(T, B, D, H, dtype, onednn: bool = True):
             out.backward(dhs)
 
     return run
+
+
+def interleaved(runners: dict, repeat: int, warmup: int = 2) -> dict[str, float]:
+    """Median milliseconds of each runner, the runners timed in turn ``repeat`` times."""
+    for fn in runners.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in runners}
+    for _ in range(repeat):
+        for name, fn in runners.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: 1e3 * statistics.median(t) for name, t in times.items()}
 
 
 def timeit(fn, repeat: int, warmup: int = 2) -> list[float]:
@@ -192,84 +220,109 @@ def main() -> int:
         xs = rng.standard_normal((T, B, D)).astype(dtype)
         h0 = np.zeros((B, H), dtype)
         dhs = rng.standard_normal((T, B, H)).astype(dtype)
-        lib = timeit(lambda: lstm_lib_forward_backward(xs, h0, h0, p, dhs), repeat)  # noqa: B023
-        plain = timeit(lambda: plain_numpy_forward_backward(xs, h0, h0, p, dhs), repeat)  # noqa: B023
-        run_torch = torch_runner(T, B, D, H, dtype)
-        torch_t = timeit(run_torch, repeat) if run_torch else None
-        run_generic = torch_runner(T, B, D, H, dtype, onednn=False)
-        generic_t = timeit(run_generic, repeat) if run_generic else None
-        row = {
-            "workload": name,
-            "lstm_lib_ms": 1e3 * statistics.median(lib),
-            "plain_numpy_ms": 1e3 * statistics.median(plain),
-            "torch_ms": 1e3 * statistics.median(torch_t) if torch_t else None,
-            "torch_generic_ms": 1e3 * statistics.median(generic_t) if generic_t else None,
-            "goal": goal,
+        runners = {
+            "lstm_lib_ms": lambda: lstm_lib_forward_backward(xs, h0, h0, p, dhs),  # noqa: B023
+            "reference_ms": lambda: reference_forward_backward(xs, h0, h0, p, dhs),  # noqa: B023
+            "gemm_floor_ms": gemm_floor_runner(T, B, D, H, dtype),
+            "torch_ms": torch_runner(T, B, D, H, dtype, p),
+            "torch_generic_ms": torch_runner(T, B, D, H, dtype, p, onednn=False),
         }
+        row = {"workload": name, "torch_ms": None, "torch_generic_ms": None, "goal": goal}
+        row |= interleaved({k: fn for k, fn in runners.items() if fn is not None}, repeat)
         rows.append(row)
+        print(f"  {name}: done", file=sys.stderr)
+    training = training_ratio()
 
     slider = slider_timings(repeat)
     print(format_table(rows, slider))
+    print("\n" + format_goals(rows, training))
     if ARGS.write:
-        write_outputs(env, rows, slider)
+        write_outputs(env, rows, slider, training)
     return 0
+
+
+def training_ratio() -> dict | None:
+    """One chapter-4 training iteration (LSTM, T = 100), from ``bench_training.py --write``."""
+    path = ROOT / "benchmarks" / "training_results.json"
+    if not path.exists():
+        return None
+    rows = json.loads(path.read_text())["rows"]
+    row = next((r for r in rows if r["model"] == "lstm" and r["T"] == 100), None)
+    if row is None or not row.get("torch_float64_ms"):
+        return None
+    return {"ratio": row["lstm_lib_ms"] / row["torch_float64_ms"], **row}
+
+
+def format_goals(rows, training) -> str:
+    """Issue 15's goals with ✓/✗: for the console and benchmarks/README.md, not the book."""
+
+    def mark(ok):
+        return "✓" if ok else "✗"
+
+    lines = ["goals (issue 15):"]
+    for r in rows:
+        faster = r["reference_ms"] / r["lstm_lib_ms"]
+        lines.append(f"  {mark(faster > 1)} {r['workload']}: {faster:.1f}× faster than the loop")
+        if r["goal"] is not None and r.get("torch_ms"):
+            rt = ratio(r)
+            lines.append(f"  {mark(rt <= r['goal'])} {rt:.2f} × PyTorch (goal ≤ {r['goal']})")
+        if "float32" in r["workload"] and r.get("torch_generic_ms"):
+            rt = ratio(r, "torch_generic_ms")
+            lines.append(f"  {mark(rt <= 1)} {rt:.2f} × PyTorch's generic path (goal ≤ 1)")
+    head = rows[0]["lstm_lib_ms"] / rows[0]["gemm_floor_ms"]
+    lines.append(f"  {mark(head <= GOAL_FLOOR_HEADLINE)} headline at {head:.2f} × the GEMM floor "
+                 f"(goal ≤ {GOAL_FLOOR_HEADLINE})")  # fmt: skip
+    if training is not None:
+        lines.append(f"  {mark(training['ratio'] <= GOAL_TRAINING)} training iteration "
+                     f"{training['ratio']:.2f} × PyTorch (goal ≤ {GOAL_TRAINING}; "
+                     "from benchmarks/training_results.json)")  # fmt: skip
+    return "\n".join(lines)
 
 
 def ratio(row, key="torch_ms"):
     return row["lstm_lib_ms"] / row[key] if row.get(key) else None
 
 
-def format_table(rows, slider, goals: bool = True) -> str:
-    """The Markdown tables; with ``goals`` (the console) also the targets and ✓/✗.
+def format_table(rows, slider) -> str:
+    """The Markdown tables (measurements only: the goals are in :func:`format_goals`)."""
 
-    The book's appendix is for readers, so it shows the measurements only; the goals
-    stay here and in ``benchmarks/results.json``.
-    """
-    goal_head, goal_rule = (" | goal", "---:|") if goals else ("", "")
-    head = (
-        "| workload (forward + backward, T = 100) | lstm_lib ms | PyTorch ms | lstm_lib / PyTorch"
-        f"{goal_head} | PyTorch without oneDNN ms | plain NumPy ms | speed-up over plain |\n"
-        f"|---|---:|---:|---:|{goal_rule}---:|---:|---:|"
-    )
-    lines = [head] if rows else []
+    def ms(value):
+        return "n/a" if value is None else f"{value:.2f}"
+
+    lines = []
+    if rows:
+        lines += [
+            "| workload (forward + backward, T = 100) | lstm_lib ms | PyTorch ms "
+            "| lstm_lib / PyTorch | PyTorch without oneDNN ms | reference loop ms "
+            "| speed-up over the loop | GEMM floor ms | lstm_lib / floor |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
     for r in rows:
         rt = ratio(r)
-        met = "" if rt is None or not goals else (" ✓" if rt <= r["goal"] else " ✗")
-        goal = f" ≤ {r['goal']:.1f} |" if goals else ""
         lines.append(
-            f"| {r['workload']} | {r['lstm_lib_ms']:.2f} | "
-            + (f"{r['torch_ms']:.2f}" if r["torch_ms"] else "n/a")
-            + f" | {'n/a' if rt is None else f'{rt:.2f}'}{met} |{goal} "
-            + (f"{r['torch_generic_ms']:.2f}" if r["torch_generic_ms"] else "n/a")
-            + f" | {r['plain_numpy_ms']:.2f} | {r['plain_numpy_ms'] / r['lstm_lib_ms']:.1f}× |"
+            f"| {r['workload']} | {ms(r['lstm_lib_ms'])} | {ms(r['torch_ms'])} "
+            f"| {'n/a' if rt is None else f'{rt:.2f}'} | {ms(r['torch_generic_ms'])} "
+            f"| {ms(r['reference_ms'])} | {r['reference_ms'] / r['lstm_lib_ms']:.1f}× "
+            f"| {ms(r['gemm_floor_ms'])} | {r['lstm_lib_ms'] / r['gemm_floor_ms']:.2f}× |"
         )
     if rows:
         lines.append("")
-    if goals:
-        lines.append("| one slider move | median ms | goal |\n|---|---:|---:|")
-        targets = {"gradient_norms": " ≤ 2 |", "redraw": " |", "move": " ≤ 50 |"}
-    else:
-        lines.append("| one slider move | median ms |\n|---|---:|")
-        targets = {"gradient_norms": "", "redraw": "", "move": ""}
-    lines.append(
-        f"| gradient_norms (compute) | {slider['gradient_norms_ms']:.2f} |"
-        + targets["gradient_norms"]
-    )
+    lines.append("| one slider move | median ms |\n|---|---:|")
+    lines.append(f"| gradient_norms (compute) | {slider['gradient_norms_ms']:.2f} |")
     if "redraw_ms" in slider:
-        lines.append(
-            f"| widget redraw (update the lines, render SVG) | {slider['redraw_ms']:.2f} |"
-            + targets["redraw"]
-        )
+        redraw = slider["redraw_ms"]
+        lines.append(f"| widget redraw (update the lines, render SVG) | {redraw:.2f} |")
         lines.append(
             f"| slider move in a live kernel (compute + redraw) | {slider['move_ms']:.2f} |"
-            + targets["move"]
         )
     return "\n".join(lines)
 
 
-def write_outputs(env, rows, slider) -> None:
+def write_outputs(env, rows, slider, training) -> None:
     out = ROOT / "benchmarks" / "results.json"
-    out.write_text(json.dumps({"environment": env, "rows": rows, "slider": slider}, indent=2))
+    goals = {"floor_headline": GOAL_FLOOR_HEADLINE, "training": GOAL_TRAINING}
+    results = {"environment": env, "rows": rows, "slider": slider, "training": training}
+    out.write_text(json.dumps({**results, "goals": goals}, indent=2))
     page = ROOT / "appendix" / "performance.md"
     figure = ROOT / "appendix" / "performance.png"
     page.parent.mkdir(exist_ok=True)
@@ -291,25 +344,29 @@ def draw_figure(rows, path: Path) -> None:
     series = [
         ("lstm_lib", "lstm_lib_ms", OKABE_ITO["blue"], None),
         ("PyTorch nn.LSTM", "torch_ms", OKABE_ITO["orange"], "//"),
-        ("plain NumPy loop", "plain_numpy_ms", OKABE_ITO["vermillion"], ".."),
+        ("reference loop", "reference_ms", OKABE_ITO["vermillion"], ".."),
+        ("GEMM floor", "gemm_floor_ms", OKABE_ITO["black"], None),
     ]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    width = 0.2
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
     y = np.arange(len(rows))
     for k, (label, key, color, hatch) in enumerate(series):
         values = [r[key] or 0.0 for r in rows]
-        ax.barh(y + (k - 1) * 0.27, values, 0.27, label=label, color=color, hatch=hatch)
+        offset = (k - (len(series) - 1) / 2) * width
+        ax.barh(y + offset, values, width, label=label, color=color, hatch=hatch)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("median time of forward + backward, T = 100 (ms, log scale)")
-    ax.legend(loc="lower right")
-    fig.savefig(path, metadata={"Software": None})
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
+    fig.savefig(path, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
 
 
 FIGURE_ALT = (
     ":alt: Horizontal bar chart, log scale, of the median forward-plus-backward time of "
-    "lstm_lib, PyTorch's nn.LSTM and a plain NumPy loop for the four workloads of the table."
+    "lstm_lib, PyTorch's nn.LSTM, the reference loop of step functions and the GEMM floor "
+    "(the matrix products alone) for the four workloads of the table."
 )
 
 
@@ -323,52 +380,63 @@ the numbers are those of the run that wrote it, on this machine:
 {env_lines}
 
 Every workload is one forward and one full backward pass over T = 100 steps (all
-parameter gradients and ∂L/∂x_t for every step), timed after a warm-up; the table
-gives medians. PyTorch's CPU `nn.LSTM` is the library a reader would use instead;
-the plain NumPy loop is the textbook implementation with four gate products per step.
+parameter gradients and ∂L/∂x_t for every step), timed after a warm-up, the
+contenders in turn, on the number of threads listed above; the table gives medians.
+PyTorch's CPU `nn.LSTM` (given the same weights) is the library a reader would use
+instead. The reference loop is
+{{py:func}}`lstm_lib.lstm_forward_reference` / {{py:func}}`lstm_lib.lstm_backward_reference`:
+the step functions called once per step, four gate products each, every step
+checking its inputs and copying the weights into its cache as the teaching version
+does. The **GEMM floor** is the time of the fast path's matrix products alone: the
+same calls with the same shapes, and nothing else.
 
-{format_table(rows, slider, goals=False)}
+{format_table(rows, slider)}
 
 ```{{figure}} performance.png
 :name: fig-performance
 {FIGURE_ALT}
 
 Median time of one forward and backward pass for each workload (log scale): lstm_lib
-(blue), PyTorch `nn.LSTM` (orange, hatched) and the plain NumPy loop (vermillion, dotted).
+(blue), PyTorch `nn.LSTM` (orange, hatched), the reference loop (vermillion, dotted)
+and the GEMM floor (black).
 ```
 
 ## Where the time goes
 
 `lstm_lib.lstm_forward` computes the input projections of all T steps with one matrix
-product, stacks the four gates into one (4H, H+D) weight matrix so that each step
-needs one product with `h_{{t-1}}`, and writes into preallocated arrays;
+product and stacks the four gates into one (4H, H+D) weight matrix, so that each step
+needs one product with `h_{{t-1}}`. Its result is copied into the cache gate by gate
+(the cache holds the gates as (T, 4, B, H)), so that the element-wise work of a step,
+σ of three gates at once, tanh, the cell-state update, runs on contiguous memory: on
+a strided slice of a (B, 4H) array the same NumPy calls are markedly slower.
+Every temporary of a step is written into a small preallocated array (`out=`), and
 `lstm_lib.lstm_backward` runs the recursion step by step on (B, ·) slices that stay
-in the processor's cache (the same arithmetic on whole (T, B, H) arrays was twice as
-slow), and forms the weight gradients with one product over all steps. The step
-functions `lstm_step_forward` / `lstm_step_backward` stay the line-by-line teaching
-version, and the tests check the fast path against them to 1e-12.
+in the processor's cache, then forms the weight gradients with one product over all
+steps. The step functions `lstm_step_forward` / `lstm_step_backward` stay the
+line-by-line teaching version, and the tests check the fast path against the
+reference loop to 1e-12.
 
-What is left is NumPy's per-call cost on small arrays: a step of the forward pass is
-about a dozen element-wise operations on (B, 4H) or (B, H) arrays plus one matrix
-product, and the backward step about twenty. For B = 1 that overhead is all there is,
-and lstm_lib is still faster than PyTorch, whose per-step overhead is larger. For large
-B and H the matrix products dominate; the table shows how close lstm_lib comes to
-PyTorch there on the machine that ran it.
-At medium sizes the plain loop can come close to or even beat the fused one in float64:
-its four small products per step cost about the same as one larger product, and it
-allocates no sequence-sized arrays (first-touch page faults of the (T, B, 4H) gate and
-gradient arrays cost a few milliseconds per pass).
+The last column says how much is left to win from NumPy: the time beyond the GEMM
+floor is the element-wise work and NumPy's cost per call: every σ, tanh and product of
+a step is a separate call and a separate pass over a (B, H) array. For B = 32 and
+larger the matrix products are most of the time, so the comparison with PyTorch is
+largely one of BLAS libraries (NumPy's OpenBLAS against PyTorch's MKL and oneDNN) on
+the same products. For B = 1 the cost per call is all there is, and PyTorch's cost
+per step is larger than lstm_lib's.
 
 **float32 and PyTorch's oneDNN kernel.** For float32 on x86 CPUs, `nn.LSTM` runs
 oneDNN's fused LSTM primitive: JIT-compiled AVX-512 code that computes all gates of all
 steps without returning to Python. The column "PyTorch without oneDNN" switches it off
-(`torch.backends.mkldnn.flags(enabled=False)`) and shows PyTorch's generic path, which
-lstm_lib beats. From NumPy lstm_lib cannot reach the fused kernel: it
-issues its matrix products (the input projection, 100 recurrent products forward and 100
-backward, the weight and input gradients) one at a time from Python, each followed by
-element-wise work, where oneDNN runs all of them in one compiled loop. Closing that gap would need a
-compiled kernel (Numba, C) or a NumPy built on a BLAS with
-faster small float32 products, which would make the library harder to read and install.
+(`torch.backends.mkldnn.flags(enabled=False)`) and shows PyTorch's generic path. From
+NumPy lstm_lib cannot reach the fused kernel: it issues its matrix products (the input
+projection, 100 recurrent products forward and 100 backward, the weight and input
+gradients) one at a time from Python, each followed by element-wise work, where oneDNN
+runs all of them in one compiled loop. Closing that gap would need a compiled kernel
+(Numba, C) that fuses the element-wise work of a step, which would make the library
+harder to read and install; its gain is bounded by the distance to the GEMM floor.
+
+One training iteration of chapter 4's model is timed on its own page,
+{{doc}}`training`.
 """
 
 

@@ -9,6 +9,7 @@ Modules, one idea each:
 * :mod:`lstm_lib.params`: :class:`LSTMParams`, :class:`RNNParams` (weights in the seed's notation)
 * :mod:`lstm_lib.activations`: numerically stable σ and tanh
 * :mod:`lstm_lib.lstm`: the LSTM cell, one step and a sequence, forward and backward
+* :mod:`lstm_lib.reference`: the sequence as a plain loop of the step functions (the oracle)
 * :mod:`lstm_lib.rnn`: the simple RNN with the same API
 * :mod:`lstm_lib.gradcheck`: finite-difference gradient checking
 * :mod:`lstm_lib.memory`: the hand-set memory cell of chapters 1 and 2
@@ -24,7 +25,7 @@ style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
 ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes SVG.
 """
 
-from lstm_lib import gradcheck, gradient_flow, optim
+from lstm_lib import gradcheck, gradient_flow, optim, reference
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
@@ -47,6 +48,7 @@ from lstm_lib.readout import (
     readout_backward,
     readout_forward,
 )
+from lstm_lib.reference import lstm_backward_reference, lstm_forward_reference
 from lstm_lib.rnn import (
     RNNCache,
     RNNStepCache,
@@ -100,8 +102,10 @@ __all__ = [
     "load_network",
     "loss_and_gradients",
     "lstm_backward",
+    "lstm_backward_reference",
     "lstm_cell_state_gradients",
     "lstm_forward",
+    "lstm_forward_reference",
     "lstm_step_backward",
     "lstm_step_forward",
     "memory_cell",
@@ -112,6 +116,7 @@ __all__ = [
     "predict",
     "readout_backward",
     "readout_forward",
+    "reference",
     "relative_error",
     "rnn_backward",
     "rnn_forward",

@@ -21,7 +21,17 @@ from lstm_lib import _validate as v
 
 __all__ = ["LSTMParams", "RNNParams"]
 
-#: PyTorch's ``nn.LSTM`` stacks its gate rows in this order (``g`` is our ``C̃``).
+# Three orders of the four gates appear in the library; each name says whose it is.
+# ``C`` is the candidate C̃ (PyTorch calls it ``g``).
+
+#: The equations' order, f, i, C̃, o (chapter "The three gates", equations (1)-(3) and
+#: (5)): the order of the fields of :class:`LSTMParams` and of the step functions.
+GATE_ORDER = ("f", "i", "C", "o")
+
+#: PyTorch's ``nn.LSTM`` stacks its gate rows as i, f, g, o: the order of
+#: :meth:`LSTMParams.from_torch` / :meth:`LSTMParams.to_torch` (and of the
+#: benchmark's weight copy into ``nn.LSTM``). The fused fast path has its own order,
+#: ``lstm_lib.lstm.FUSED_GATE_ORDER``.
 TORCH_GATE_ORDER = ("i", "f", "C", "o")
 
 
@@ -105,8 +115,8 @@ class LSTMParams(_ParamsMixin):
     b_C: np.ndarray
     b_o: np.ndarray
 
-    _weights: ClassVar[tuple[str, ...]] = ("W_f", "W_i", "W_C", "W_o")
-    _biases: ClassVar[tuple[str, ...]] = ("b_f", "b_i", "b_C", "b_o")
+    _weights: ClassVar[tuple[str, ...]] = tuple(f"W_{g}" for g in GATE_ORDER)
+    _biases: ClassVar[tuple[str, ...]] = tuple(f"b_{g}" for g in GATE_ORDER)
 
     @classmethod
     def init(

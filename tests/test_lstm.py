@@ -26,8 +26,10 @@ from conftest import EPS, GRAD_TOL, make_lstm_problem
 from lstm_lib import (
     LSTMParams,
     lstm_backward,
+    lstm_backward_reference,
     lstm_cell_state_gradients,
     lstm_forward,
+    lstm_forward_reference,
     lstm_step_backward,
     lstm_step_forward,
     numerical_gradient,
@@ -201,25 +203,6 @@ def test_step_gradients_match_finite_differences():
 # ----------------------------------------------------------------- fast path == reference
 
 
-def step_loop(xs, h0, c0, params, dhs, dc_last):
-    """Sequence forward and backward as a plain loop of the step functions (the oracle)."""
-    h, c, caches, hs, cs = h0, c0, [], [], []
-    for x_t in xs:
-        h, c, cache = lstm_step_forward(x_t, h, c, params)
-        hs.append(h)
-        cs.append(c)
-        caches.append(cache)
-    dh, dc = np.zeros_like(h0), dc_last
-    dxs, total = [], None
-    for t in reversed(range(len(xs))):
-        dx, dh, dc, g = lstm_step_backward(dhs[t] + dh, dc, caches[t])
-        dxs.append(dx)
-        total = g if total is None else LSTMParams(**{
-            k: v + getattr(g, k) for k, v in total.arrays().items()
-        })  # fmt: skip
-    return np.array(hs), np.array(cs), np.array(dxs[::-1]), dh, dc, total
-
-
 @pytest.mark.parametrize("shape", [(1, 1, 1, 1), (30, 4, 3, 5)])
 def test_sequence_equals_loop_of_steps(shape):
     params, xs, h0, c0 = make_lstm_problem(*shape, seed=6)
@@ -228,7 +211,8 @@ def test_sequence_equals_loop_of_steps(shape):
     dc_last = rng.standard_normal(h0.shape)
     hs, cs, cache = lstm_forward(xs, h0, c0, params)
     dxs, dh0, dc0, grads = lstm_backward(dhs, cache, dc_last)
-    hs_r, cs_r, dxs_r, dh0_r, dc0_r, grads_r = step_loop(xs, h0, c0, params, dhs, dc_last)
+    hs_r, cs_r, step_caches = lstm_forward_reference(xs, h0, c0, params)
+    dxs_r, dh0_r, dc0_r, grads_r = lstm_backward_reference(dhs, step_caches, dc_last)
     for got, want in [(hs, hs_r), (cs, cs_r), (dxs, dxs_r), (dh0, dh0_r), (dc0, dc0_r)]:
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
     for name in params.arrays():
