@@ -225,8 +225,9 @@ class LSTMCache:
     - ``tanh_cs`` (T, B, H): tanh(C_t);
     - ``gates`` (T, 4, B, H): the activated gates of each step, one (B, H) block per
       gate in the order f, i, o, C̃ (so that the element-wise work of a step runs on
-      contiguous memory); read them through the properties :attr:`f`, :attr:`i`,
-      :attr:`o` and :attr:`C_tilde`, each (T, B, H);
+      contiguous memory); read them through the properties :attr:`f_t`, :attr:`i_t`,
+      :attr:`o_t` and :attr:`C_tilde`, each (T, B, H), named like the step cache's
+      fields (:class:`LSTMStepCache`);
     - ``params``: the :class:`LSTMParams` used.
     """
 
@@ -240,17 +241,17 @@ class LSTMCache:
     params: LSTMParams
 
     @property
-    def f(self) -> np.ndarray:
+    def f_t(self) -> np.ndarray:
         """Forget gate ``f_t`` for every step, (T, B, H)."""
         return self.gates[:, 0]
 
     @property
-    def i(self) -> np.ndarray:
+    def i_t(self) -> np.ndarray:
         """Input gate ``i_t``, (T, B, H)."""
         return self.gates[:, 1]
 
     @property
-    def o(self) -> np.ndarray:
+    def o_t(self) -> np.ndarray:
         """Output gate ``o_t``, (T, B, H)."""
         return self.gates[:, 2]
 

@@ -76,7 +76,7 @@ def test_caches_are_read_only():
         with pytest.raises(ValueError, match="read-only"):
             getattr(cache, name)[...] = 0.0
     with pytest.raises(ValueError, match="read-only"):
-        cache.f[0] = 0.0  # the gate views too
+        cache.f_t[0] = 0.0  # the gate views too
     with pytest.raises(ValueError, match="read-only"):
         cache.params.W_f[0, 0] = 0.0
     _h, _c, step = lstm_step_forward(xs[0], h0, c0, params)

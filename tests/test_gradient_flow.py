@@ -93,7 +93,7 @@ def test_direct_path_is_the_product_of_forget_gates_by_hand():
     for k in (0, 1, 7, steps):
         product = np.ones(H)
         for t in range(steps, steps - k, -1):  # f_T * f_{T-1} * ... * f_{T-k+1}
-            product = product * cache.f[t - 1, 0]
+            product = product * cache.f_t[t - 1, 0]
         expected = np.linalg.norm(product * g_T) / np.linalg.norm(g_T)
         assert r.direct_path[k] == pytest.approx(expected, rel=1e-12)
         assert r.lstm[k] == pytest.approx(
@@ -141,7 +141,7 @@ def test_fast_path_equals_lstm_backward_over_the_slider_range(bias):
     keep = dcs > tiny
     np.testing.assert_allclose(r.lstm[keep], (dcs / dcs[0])[keep], rtol=1e-9)
     np.testing.assert_allclose(r.lstm_input[dxs > tiny], (dxs / dxs[0])[dxs > tiny], rtol=1e-9)
-    assert r.mean_forget_gate == pytest.approx(cache.f.mean(), rel=1e-12)
+    assert r.mean_forget_gate == pytest.approx(cache.f_t.mean(), rel=1e-12)
 
 
 def test_default_frame_the_lstm_sits_between_the_two_rnns():

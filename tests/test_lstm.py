@@ -263,12 +263,12 @@ def test_cell_state_gradients_agree_with_backward():
     assert dcs.shape == (16, 2, 4)
     np.testing.assert_array_equal(dcs[0], dc0)
     # ∂L/∂C_T is the last step's output gradient through h_T = o_T * tanh(C_T).
-    np.testing.assert_allclose(dcs[-1], dhs[-1] * cache.o[-1] * (1 - cache.tanh_cs[-1] ** 2))
+    np.testing.assert_allclose(dcs[-1], dhs[-1] * cache.o_t[-1] * (1 - cache.tanh_cs[-1] ** 2))
     # ∂L/∂C_5 in total: what a backward pass over the last 10 steps hands to C_5
     # directly (dc0), plus what reaches h_5 = o_5 * tanh(C_5) (dh0 and the loss's dhs[4]).
     tail = lstm_forward(xs[5:], cache.hs[4], cache.cs[4], params)[2]
     _, dh5, dc5, _ = lstm_backward(dhs[5:], tail)
-    via_h5 = (dh5 + dhs[4]) * cache.o[4] * (1 - cache.tanh_cs[4] ** 2)
+    via_h5 = (dh5 + dhs[4]) * cache.o_t[4] * (1 - cache.tanh_cs[4] ** 2)
     np.testing.assert_allclose(dc5 + via_h5, dcs[5], rtol=1e-12)
 
 
@@ -276,12 +276,12 @@ def test_cache_exposes_gates(lstm_problem):
     params, xs, h0, c0 = lstm_problem
     _, cs, cache = lstm_forward(xs, h0, c0, params)
     c_prev = cache.c_prevs
-    np.testing.assert_allclose(cs, cache.f * c_prev + cache.i * cache.C_tilde, rtol=1e-14)
+    np.testing.assert_allclose(cs, cache.f_t * c_prev + cache.i_t * cache.C_tilde, rtol=1e-14)
     _, _, step = lstm_step_forward(xs[0], h0, c0, params)
     for name, seq in [
-        ("f_t", cache.f),
-        ("i_t", cache.i),
-        ("o_t", cache.o),
+        ("f_t", cache.f_t),
+        ("i_t", cache.i_t),
+        ("o_t", cache.o_t),
         ("C_tilde", cache.C_tilde),
     ]:
         np.testing.assert_allclose(getattr(step, name), seq[0], rtol=1e-14)

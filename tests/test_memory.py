@@ -46,7 +46,7 @@ def test_forget_bias_sets_how_fast_the_memory_fades():
     values[1] = 1.0
     _, cs, cache = _run(memory_cell(2.0, gain=15.0, value_scale=0.1), 1, 11, values)
     f = sigmoid(np.array([2.0]))[0]
-    np.testing.assert_allclose(cache.f[2:, 0, 0], f, rtol=1e-12)
+    np.testing.assert_allclose(cache.f_t[2:, 0, 0], f, rtol=1e-12)
     np.testing.assert_allclose(cs[11] / cs[1], f**10, rtol=1e-6)  # i_t leaks σ(-15) per step
 
 

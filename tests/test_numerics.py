@@ -52,7 +52,7 @@ def test_extreme_forget_bias_raises_no_warning(forget_bias):
     assert np.isfinite(hs).all() and np.isfinite(cs).all()
     # |W·z| < 3 here, so the bias decides: f_t saturates to 1 or to 0.
     expected_f = 1.0 if forget_bias > 0 else 0.0
-    np.testing.assert_allclose(cache.f, expected_f, atol=1e-18)
+    np.testing.assert_allclose(cache.f_t, expected_f, atol=1e-18)
 
 
 def test_numerical_gradient_of_known_functions():
