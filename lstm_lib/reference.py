@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_lib import _validate as v
 from lstm_lib.lstm import LSTMStepCache, lstm_step_backward, lstm_step_forward
 from lstm_lib.params import LSTMParams
 
@@ -38,6 +39,8 @@ def lstm_forward_reference(
         ``h_t`` and ``C_t`` for t = 1..T, as :func:`~lstm_lib.lstm_forward` returns them.
     caches : list of T LSTMStepCache, one per step, for :func:`lstm_backward_reference`
     """
+    v.check_params(params, LSTMParams)
+    xs, h0, (c0,) = v.check_sequence_inputs(xs, h0, {"c0": c0}, params)
     h, c, hs, cs, caches = h0, c0, [], [], []
     for x_t in xs:
         h, c, cache = lstm_step_forward(x_t, h, c, params)  # (1)-(6)
@@ -70,6 +73,7 @@ def lstm_backward_reference(
     dh0, dc0 : (B, H)
     grads : LSTMParams, the gradients summed over all steps and rows
     """
+    dhs, dc_last = _check_backward_inputs(dhs, caches, dc_last)
     dh = np.zeros_like(dhs[0])  # ∂L/∂h_t arriving from step t+1 (none after T)
     dc = np.zeros_like(dhs[0]) if dc_last is None else dc_last
     dxs, total = [], {}
@@ -79,3 +83,21 @@ def lstm_backward_reference(
         for name, g in grads.arrays().items():  # ∂L/∂W_f, ..., ∂L/∂b_o of step t
             total[name] = total[name] + g if name in total else g
     return np.array(dxs[::-1]), dh, dc, LSTMParams(**total)
+
+
+def _check_backward_inputs(
+    dhs: object, caches: object, dc_last: object
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``caches`` a non-empty list of LSTMStepCache; ``dhs`` (T, B, H), ``dc_last`` (B, H)."""
+    if not isinstance(caches, list) or not all(isinstance(c, LSTMStepCache) for c in caches):
+        raise TypeError(
+            "caches: expected the list of LSTMStepCache from lstm_forward_reference, "
+            f"got {v._got(caches)}"
+        )
+    if not caches:
+        raise ValueError("caches: expected the caches of at least one step, got an empty list")
+    B, H = caches[0].f_t.shape
+    dhs = v.check_gradient_input("dhs", dhs, ("T", "B", "H"), (len(caches), B, H), caches[0])
+    if dc_last is not None:
+        dc_last = v.check_gradient_input("dc_last", dc_last, ("B", "H"), (B, H), caches[0])
+    return dhs, dc_last

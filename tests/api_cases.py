@@ -81,6 +81,12 @@ def _lstm_step_cache():
     return L.lstm_step_forward(_normal(B, D), _normal(B, H, seed=2), _normal(B, H, seed=3), p)[2]
 
 
+def _lstm_reference_caches():
+    p = lstm_params()
+    xs, h0, c0 = _normal(T, B, D), _normal(B, H, seed=2), _normal(B, H, seed=3)
+    return L.lstm_forward_reference(xs, h0, c0, p)[2]
+
+
 def _rnn_seq_cache():
     return L.rnn_forward(_normal(T, B, D), _normal(B, H, seed=2), rnn_params())[1]
 
@@ -96,6 +102,27 @@ def _quadratic(a):
 ARRAY = Arg("array")
 TORCH_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 CACHE = Arg("cache")
+
+
+def _lstm_forward_entry(name: str, forward: Callable) -> Entry:
+    """An LSTM forward pass over a sequence: ``forward(xs, h0, c0, params)``."""
+    return Entry(
+        name,
+        forward,
+        lambda: {
+            "xs": _normal(T, B, D),
+            "h0": _normal(B, H, seed=2),
+            "c0": _normal(B, H, seed=3),
+            "params": lstm_params(),
+        },
+        {
+            "xs": Arg("array", free_axes=(0, 1)),
+            "h0": ARRAY,
+            "c0": ARRAY,
+            "params": Arg("params_lstm"),
+        },
+    )
+
 
 ENTRIES: list[Entry] = [
     Entry(
@@ -179,22 +206,7 @@ ENTRIES: list[Entry] = [
         },
         {"dh_t": ARRAY, "dc_t": ARRAY, "cache": CACHE},
     ),
-    Entry(
-        "lstm_forward",
-        L.lstm_forward,
-        lambda: {
-            "xs": _normal(T, B, D),
-            "h0": _normal(B, H, seed=2),
-            "c0": _normal(B, H, seed=3),
-            "params": lstm_params(),
-        },
-        {
-            "xs": Arg("array", free_axes=(0, 1)),
-            "h0": ARRAY,
-            "c0": ARRAY,
-            "params": Arg("params_lstm"),
-        },
-    ),
+    _lstm_forward_entry("lstm_forward", L.lstm_forward),
     Entry(
         "lstm_backward",
         L.lstm_backward,
@@ -204,6 +216,17 @@ ENTRIES: list[Entry] = [
             "dc_last": _normal(B, H, seed=5),
         },
         {"dhs": ARRAY, "cache": CACHE, "dc_last": Arg("array", optional=True)},
+    ),
+    _lstm_forward_entry("lstm_forward_reference", L.lstm_forward_reference),
+    Entry(
+        "lstm_backward_reference",
+        L.lstm_backward_reference,
+        lambda: {
+            "dhs": _normal(T, B, H, seed=4),
+            "caches": _lstm_reference_caches(),
+            "dc_last": _normal(B, H, seed=5),
+        },
+        {"dhs": ARRAY, "caches": Arg("step_caches"), "dc_last": Arg("array", optional=True)},
     ),
     Entry(
         "lstm_cell_state_gradients",
@@ -394,6 +417,10 @@ def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
         caches = [_lstm_seq_cache(), _lstm_step_cache(), _rnn_seq_cache(), _rnn_step_cache()]
         for value in [None, (1, 2), "cache", *(c for c in caches if type(c) is not type(good))]:
             yield f"a {type(value).__name__}", value, TypeError
+    elif arg.kind == "step_caches":
+        for value in (None, "caches", _lstm_seq_cache(), tuple(good), [*good, "x"]):
+            yield f"a {type(value).__name__}", value, TypeError
+        yield "an empty list", [], ValueError
     elif arg.kind == "posint":
         for value in (0, -1):
             yield repr(value), value, ValueError
