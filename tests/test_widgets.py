@@ -286,7 +286,7 @@ def test_the_data_is_drawn_over_a_background_cached_per_pair_of_y_limits(default
     )
 
 
-def test_repr_is_short_and_deterministic(explorer):
+def test_repr_is_short_and_deterministic():
     text = forget_bias_explorer(**SMALL)._repr_mimebundle_()["text/plain"]
     assert text == "ForgetBiasExplorer(bias=+1.00, frames=4)"
     assert repr(ForgetBiasExplorer(bias=-2.0, **SMALL)) == (
