@@ -12,7 +12,7 @@ The function to check receives the perturbed array explicitly, a fresh copy each
 time; the caller's array is never modified.
 
 Introduced in chapter "The three gates", where readers check ``lstm_step_backward``;
-:func:`numerical_jacobian` (one row of central differences per output) is the tool of
+:func:`numerical_jacobian` (central differences, one column per input) is the tool of
 chapter "Vanishing gradients", where readers check ∂C_t/∂C_{t-1} = diag(f_t).
 """
 
@@ -66,12 +66,14 @@ def numerical_jacobian(
 ) -> np.ndarray:
     """Central-difference Jacobian ∂f(x)/∂x of a vector function ``f`` at a 1-D ``x``.
 
-    Row ``j`` is :func:`numerical_gradient` of the j-th output, ``x ↦ f(x)[j]``.
+    Column ``k`` is ``(f(x + ε e_k) - f(x - ε e_k)) / (2ε)``, so row ``j`` is
+    :func:`numerical_gradient` of the j-th output ``x ↦ f(x)[j]``, to the last bit,
+    with 2·N calls of ``f`` instead of 2·N per row.
 
     Parameters
     ----------
     f : callable taking an array shaped like ``x`` and returning a 1-D array (M,)
-        It is called once for M, then 2·N times per row.
+        It is called 2·N times, each time with a new perturbed copy of ``x``.
     x : float64 array of shape (N,)
     eps : float
         The step ε.
@@ -85,14 +87,28 @@ def numerical_jacobian(
     if x.ndim != 1 or x.size == 0:
         raise ValueError(f"x: expected a 1-D array (N,), N >= 1, got shape {x.shape}")
     eps = v.positive_real("eps", eps)
-    first = np.asarray(f(np.array(x)))
-    if first.ndim != 1:
-        raise ValueError(f"f: expected a 1-D return value (M,), got shape {first.shape}")
-    rows = [
-        numerical_gradient(lambda z, j=j: np.asarray(f(z))[j], x, eps=eps)
-        for j in range(first.size)
-    ]
-    return np.stack(rows) if rows else np.empty((0, x.size), x.dtype)  # M = 0
+    columns = []
+    for k in range(x.size):
+        values = []
+        for sign in (+1.0, -1.0):
+            x_pert = x.copy()  # a fresh copy each call
+            x_pert[k] += sign * eps
+            values.append(_vector_value(f(x_pert), columns[0].shape if columns else None))
+        columns.append((values[0] - values[1]) / (2 * eps))
+    return np.stack(columns, axis=1)
+
+
+def _vector_value(result: object, shape: tuple[int, ...] | None) -> np.ndarray:
+    """What ``f`` returned, as a finite real 1-D float array (of ``shape`` if given)."""
+    value = np.asarray(result)
+    if value.dtype.kind not in "fiu":
+        raise TypeError(f"f: expected a real 1-D return value (M,), got dtype {value.dtype}")
+    if value.ndim != 1 or (shape is not None and value.shape != shape):
+        expected = "(M,)" if shape is None else str(shape)
+        raise ValueError(f"f: expected a 1-D return value {expected}, got shape {value.shape}")
+    if not np.all(np.isfinite(value)):
+        raise ValueError("f: expected a finite return value, got one with NaN or inf")
+    return value.astype(np.float64, copy=False)
 
 
 def _float64_point(x: object) -> np.ndarray:

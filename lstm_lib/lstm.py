@@ -353,9 +353,12 @@ def _backward_through_time(
     dhs: np.ndarray,
     cache: LSTMCache,
     dc_last: np.ndarray | None,
+    W: np.ndarray,
     dcs_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The recursion of BPTT: pre-activation gradients ``da`` (T, B, 4H), dh0, dc0.
+
+    ``W`` is the fused weight matrix (4H, H+D) of ``cache.params`` (:func:`_fused_weights`).
 
     At step t the running ``dc`` is the *total* ∂L/∂C_t (direct path from C_{t+1}
     plus the path through h_t); it is written to ``dcs_out[t]`` (t = 0..T) if given.
@@ -364,7 +367,7 @@ def _backward_through_time(
     dtype = cache.hs.dtype
     gates, tanh_cs, c0, cs = cache.gates, cache.tanh_cs, cache.c0, cache.cs
     # (4H, H), acts on h_{t-1}; stored transposed, which BLAS multiplies faster here
-    Wh = np.ascontiguousarray(_fused_weights(cache.params)[0][:, :H].T).T
+    Wh = np.ascontiguousarray(W[:, :H].T).T
     # Work step by step on (B, ·) slices, every temporary written into one of these
     # small arrays (they stay in the processor's cache; no allocation per step).
     da = np.empty((T, B, 4 * H), dtype)  # rows of da[t] in FUSED_GATE_ORDER: one product with Wh
@@ -423,7 +426,8 @@ def lstm_backward(
     dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
     T, B, H = cache.hs.shape
     D = cache.xs.shape[2]
-    da, dh0, dc0 = _backward_through_time(dhs, cache, dc_last)
+    W, _ = _fused_weights(cache.params)
+    da, dh0, dc0 = _backward_through_time(dhs, cache, dc_last, W)
 
     # Weight gradients for all steps at once: Σ_t da_tᵀ·[h_{t-1}, x_t], the h-columns
     # as h_0 for t = 1 plus h_1..h_{T-1} for t = 2..T (no copy of the hidden states).
@@ -436,7 +440,6 @@ def lstm_backward(
     dW_T[H:] = cache.xs.reshape(T * B, D).T @ da_flat
     dW = dW_T.T
     db = da_flat.sum(axis=0)
-    W, _ = _fused_weights(cache.params)
     dxs = (da_flat @ W[:, H:]).reshape(T, B, D)
     name = "lstm_backward"
     check_through_time(name, _THROUGH_TIME, da, (db, dh0, dc0))  # where it first overflowed
@@ -467,7 +470,8 @@ def lstm_cell_state_gradients(
     dhs, dc_last = _check_backward_inputs(dhs, cache, dc_last)
     T, B, H = cache.hs.shape
     dcs = np.empty((T + 1, B, H), cache.params.dtype)
-    da, _dh0, _dc0 = _backward_through_time(dhs, cache, dc_last, dcs_out=dcs)
+    W, _ = _fused_weights(cache.params)
+    da, _dh0, _dc0 = _backward_through_time(dhs, cache, dc_last, W, dcs_out=dcs)
     check_through_time("lstm_cell_state_gradients", _THROUGH_TIME, da, (dcs,))
     check_finite_result("lstm_cell_state_gradients", "∂L/∂C_0", dcs[0], step=0)
     return dcs

@@ -71,10 +71,24 @@ def test_grading_the_student_notebook_unchanged_gives_zero(assignments, name, tm
     assert {q: m for q, (_, m) in scores.items()} == POINTS[name]
 
 
+def _scores(name: str, notebook, out) -> dict[str, float]:
+    """The points per question that the autograder gives ``notebook``."""
+    return {q: s for q, (s, _) in teaching.grade(name, notebook, out).items()}
+
+
+def _points_of(name: str, tests) -> dict[str, float]:
+    """The points per question that the hidden and public ``tests`` of ``name`` carry."""
+    cases = teaching.test_cases(name)
+    points = {q: 0.0 for q in POINTS[name]}
+    for func in tests:
+        question, value, _ = cases[func]
+        points[question] += value
+    return points
+
+
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_grading_the_solution_gives_full_marks(assignments, name, tmp_path):
-    scores = teaching.grade(name, teaching.solution_notebook(name), tmp_path)
-    assert {q: s for q, (s, _) in scores.items()} == POINTS[name]
+    assert _scores(name, teaching.solution_notebook(name), tmp_path) == POINTS[name]
 
 
 def test_wrong_sign_in_forget_gate_gradient_loses_exactly_its_tests(assignments, tmp_path):
@@ -88,16 +102,11 @@ def test_wrong_sign_in_forget_gate_gradient_loses_exactly_its_tests(assignments,
     covering = {
         "test_backward_forget_gate", "test_backward_states", "test_gradient_check_small",
     }  # fmt: skip
-    cases = teaching.test_cases(name)
-    lost = {q: 0.0 for q in POINTS[name]}
-    for func in covering:
-        question, points, _ = cases[func]
-        lost[question] += points
+    lost = _points_of(name, covering)
     assert lost == {
         "q1_forward": 0, "q2_backward": 4, "q3_numerical_gradient": 0, "q4_gradient_check": 1,
     }  # fmt: skip
-    scores = teaching.grade(name, buggy, tmp_path / "out")
-    assert {q: s for q, (s, _) in scores.items()} == {
+    assert _scores(name, buggy, tmp_path / "out") == {
         q: POINTS[name][q] - lost[q] for q in POINTS[name]
     }
 
@@ -110,13 +119,8 @@ def test_learning_rate_lowered_loses_exactly_the_training_tests(assignments, tmp
         teaching.solution_notebook(name), tmp_path / f"{name}.ipynb",
         '"lr": 1e-2,', '"lr": 1e-4,',
     )  # fmt: skip
-    cases = teaching.test_cases(name)
-    lost = {q: 0.0 for q in POINTS[name]}
-    for func in ("test_solved_seed_0", "test_solved_seed_1"):
-        question, points, _ = cases[func]
-        lost[question] += points
+    lost = _points_of(name, ("test_solved_seed_0", "test_solved_seed_1"))
     assert lost == {"q1_max_change": 0, "q2_settings": 4}
-    scores = teaching.grade(name, wrong, tmp_path / "out")
-    assert {q: s for q, (s, _) in scores.items()} == {
+    assert _scores(name, wrong, tmp_path / "out") == {
         q: POINTS[name][q] - lost[q] for q in POINTS[name]
     }
