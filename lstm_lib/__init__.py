@@ -18,6 +18,8 @@ Modules, one idea each:
 * :mod:`lstm_lib.optim`: Adam and gradient clipping, with PyTorch's semantics
 * :mod:`lstm_lib.tasks`: the adding problem
 * :mod:`lstm_lib.training`: a cell plus readout, trained on the adding problem
+* :mod:`lstm_lib.ablation`: one unit's gate clamped in a trained LSTM; the readout's units
+* :mod:`lstm_lib.experiment`: chapter 4's stored sweep, counted and costed
 
 Modules that serve the book are not imported here: ``lstm_lib.style`` (the figure
 style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
@@ -25,7 +27,8 @@ style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
 ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes SVG.
 """
 
-from lstm_lib import gradcheck, gradient_flow, optim, reference
+from lstm_lib import experiment, gradcheck, gradient_flow, optim, reference
+from lstm_lib.ablation import clamp_gate, readout_shares
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from lstm_lib.gradient_flow import GradientNorms, gradient_norms
@@ -93,7 +96,9 @@ __all__ = [
     "TrainingHistory",
     "TrainingResult",
     "adding_problem",
+    "clamp_gate",
     "clip_grad_norm",
+    "experiment",
     "gradcheck",
     "gradient_flow",
     "gradient_norms",
@@ -116,6 +121,7 @@ __all__ = [
     "predict",
     "readout_backward",
     "readout_forward",
+    "readout_shares",
     "reference",
     "relative_error",
     "rnn_backward",

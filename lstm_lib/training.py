@@ -35,6 +35,7 @@ from lstm_lib.tasks import ADDING_BASELINE_MSE, adding_problem
 
 __all__ = [
     "MODELS",
+    "RNN_INITS",
     "SOLVED_MSE",
     "Network",
     "TrainingHistory",
@@ -51,6 +52,8 @@ __all__ = [
 
 #: The two networks compared in chapter 4.
 MODELS = ("lstm", "rnn")
+#: The simple RNN's initialisations: PyTorch's default, or an orthogonal W_hh (ρ = 1).
+RNN_INITS = ("default", "orthogonal")
 
 #: Held-out MSE below which a run counts as solved: 1 % of the baseline 1/6.
 SOLVED_MSE = 0.01 * ADDING_BASELINE_MSE
@@ -138,18 +141,22 @@ def init_network(
     output_size: int = 1,
     *,
     forget_bias: float | str = 1.0,
+    rnn_init: str = "default",
     max_lag: int | None = None,
     seed: int | None = None,
     rng: np.random.Generator | None = None,
     dtype: str | np.dtype = "float64",
 ) -> Network:
-    """A freshly initialised network; both models use PyTorch's default scheme.
+    """A freshly initialised network; the weights as PyTorch draws them, the biases 0.
 
     Every weight (cell and readout) is drawn from U(−1/√H, 1/√H), as ``nn.LSTM``,
-    ``nn.RNN`` and ``nn.Linear`` do, every bias is 0, except the LSTM's forget gate:
+    ``nn.RNN`` and ``nn.Linear`` do. Every bias starts at 0 (PyTorch draws its biases
+    from the same uniform distribution), except the LSTM's forget gate:
     ``b_f = forget_bias`` everywhere, or ``forget_bias="chrono"`` for the chrono
     initialisation (:func:`lstm_lib.training.chrono_forget_biases`, which needs
-    ``max_lag``).
+    ``max_lag``). ``rnn_init="orthogonal"`` gives the simple RNN the recurrent matrix
+    of chapter 3's best case instead: ``W_hh`` a random orthogonal matrix (spectral
+    radius ρ = 1, :meth:`lstm_lib.RNNParams.init` with ``spectral_radius=1``).
 
     Parameters
     ----------
@@ -158,6 +165,8 @@ def init_network(
         D, H and P.
     forget_bias : float or "chrono"
         LSTM only (the simple RNN has no forget gate; leave the default).
+    rnn_init : "default" or "orthogonal"
+        Simple RNN only (leave the default for the LSTM).
     max_lag : int, optional
         The longest lag for "chrono", usually the sequence length T.
     seed, rng : int or numpy.random.Generator, optional
@@ -171,11 +180,16 @@ def init_network(
         raise ValueError(f"forget_bias: expected a number or 'chrono', got {forget_bias!r}")
     if chrono and max_lag is None:
         raise ValueError("max_lag: expected the longest lag (e.g. T) for forget_bias='chrono'")
+    if rnn_init not in RNN_INITS:
+        raise ValueError(f"rnn_init: expected one of {RNN_INITS}, got {rnn_init!r}")
     if model == "rnn":
         if chrono or float(forget_bias) != 1.0:
             raise ValueError(f"forget_bias: the simple RNN has no forget gate, got {forget_bias!r}")
-        cell = RNNParams.init(input_size, hidden_size, rng=gen, dtype=dtype)
+        radius = 1.0 if rnn_init == "orthogonal" else None
+        cell = RNNParams.init(input_size, hidden_size, spectral_radius=radius, rng=gen, dtype=dtype)
     else:
+        if rnn_init != "default":
+            raise ValueError(f"rnn_init: the LSTM takes no rnn_init, got {rnn_init!r}")
         cell = LSTMParams.init(
             input_size, hidden_size, forget_bias=0.0 if chrono else forget_bias, rng=gen,
             dtype=dtype,

@@ -152,6 +152,15 @@ def test_init_network_uses_one_scheme_for_both_models():
     assert np.abs(lstm.readout.W_y).max() <= 0.25
 
 
+def test_orthogonal_rnn_initialisation_is_chapter_3s_favourable_case():
+    net = init_network("rnn", 2, 16, rnn_init="orthogonal", seed=0)
+    default = init_network("rnn", 2, 16, seed=0)
+    np.testing.assert_allclose(np.linalg.svd(net.cell.W_hh, compute_uv=False), 1.0, rtol=1e-12)
+    assert np.abs(np.linalg.eigvals(default.cell.W_hh)).max() < 0.9  # U(±1/4): ρ < 1
+    assert np.abs(net.cell.W_xh).max() <= 0.25  # the input weights as by default
+    np.testing.assert_array_equal(net.cell.b_h, 0.0)
+
+
 def test_chrono_initialisation():
     net = init_network("lstm", 2, 200, forget_bias="chrono", max_lag=100, seed=0)
     b_f = net.cell.b_f
@@ -167,6 +176,8 @@ def test_chrono_initialisation():
         (("rnn", 2, 3), {"forget_bias": 2.0}, ValueError, "the simple RNN has no forget gate"),
         (("lstm", 2, 3), {"forget_bias": "chrono"}, ValueError, "max_lag: expected"),
         (("lstm", 2, 3), {"forget_bias": "high"}, ValueError, "forget_bias: expected a number"),
+        (("rnn", 2, 3), {"rnn_init": "identity"}, ValueError, "rnn_init: expected one of"),
+        (("lstm", 2, 3), {"rnn_init": "orthogonal"}, ValueError, "the LSTM takes no rnn_init"),
     ],
 )
 def test_init_network_rejects_bad_arguments(args, kwargs, error, message):
