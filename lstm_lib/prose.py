@@ -19,6 +19,7 @@ import numbers
 __all__ = ["paste", "paste_power_of_ten", "power_of_ten", "rounded"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_NBSP = "\u00a0"  # no line break inside 3 · 10⁻⁷
 
 
 def rounded(value, digits: int = 4) -> float | int:
@@ -38,7 +39,8 @@ def rounded(value, digits: int = 4) -> float | int:
 def power_of_ten(value, digits: int = 2) -> str:
     """``value`` with ``digits`` significant digits as ``m · 10ⁿ`` text: 3.06e-07 -> "3.1 · 10⁻⁷".
 
-    A mantissa of 1 is dropped (1e-16 -> "10⁻¹⁶").
+    The spaces around the dot are no-break spaces, so the number is never split over two
+    lines. A mantissa of 1 is dropped (1e-16 -> "10⁻¹⁶").
     """
     value = float(value)
     if value == 0 or not math.isfinite(value):
@@ -47,7 +49,7 @@ def power_of_ten(value, digits: int = 2) -> str:
     power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
     if float(mantissa) in (1.0, -1.0):
         return ("−" if value < 0 else "") + power
-    return f"{mantissa.replace('-', '−')} · {power}"
+    return f"{mantissa.replace('-', '−')}{_NBSP}·{_NBSP}{power}"
 
 
 def _glue(name: str, value) -> None:
