@@ -127,7 +127,8 @@ clean:
 # --- teacher's kit (teacher's guide: teachers.md) ------------------------------------
 #   make assignments   otter assign every assignments/<name>/<name>.ipynb into
 #                      _build/assignments/<name>/ (student/ and autograder/)
-#   make book-student  the book without any exercise solution, into _build/student/html
+#   make book-student  the book without any exercise solution, into _build/student
+#                      (open _build/student/index.html)
 .PHONY: assignments book-student
 
 assignments: $(STAMP)

@@ -160,8 +160,9 @@ Median time per iteration (ratio: lstm_lib / PyTorch in float64; lower is faster
 {table}
 
 Measured {date} by `benchmarks/bench_training.py --write` on: {machine}.
-Other processors give other absolute times (AVX2 and AVX-512 machines differ by 2-3×);
-run the script to measure yours.
+Other processors give other absolute times: `benchmarks/README.md` gives this iteration
+on the same machine with NumPy's OpenBLAS on its AVX2 kernel. Run the script to measure
+yours.
 
 """
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ASSIGNMENTS = ROOT / "_build" / "assignments"
@@ -151,3 +153,87 @@ def page_texts(book: Path) -> dict[str, str]:
         text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
         texts[name] = " ".join(re.sub(r"<[^>]+>", " ", text).split())
     return texts
+
+
+# --- the points, from the master notebooks, and the teacher's guide's table ------------
+
+CONFIG = re.compile(r'"""\s*# BEGIN TEST CONFIG\n(.*?)"""', re.S)
+
+
+def master_questions(name: str) -> dict[str, dict]:
+    """Every question of a master notebook: name -> {"manual", "points", "tests"}.
+
+    ``tests`` lists (function, points, hidden) in notebook order, from each test's
+    ``# BEGIN TEST CONFIG`` block; ``points`` is the question's total (a manual
+    question's from its ``# BEGIN QUESTION`` block). The master notebook is the one
+    source of the points: the autograder takes them from there too.
+    """
+    questions: dict[str, dict] = {}
+    current = None
+    for cell in read_notebook(master_notebook(name))["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "raw" and source.startswith("# BEGIN QUESTION"):
+            config = yaml.safe_load(source.split("\n", 1)[1])
+            current = config["name"]
+            questions[current] = {
+                "manual": bool(config.get("manual", False)),
+                "points": float(config.get("points", 0)),
+                "tests": [],
+            }
+        elif cell["cell_type"] == "code" and (config_match := CONFIG.search(source)):
+            config = yaml.safe_load(config_match[1]) or {}
+            func = re.search(r"^def (\w+)", source, flags=re.M)[1]
+            entry = (func, float(config.get("points", 0)), bool(config.get("hidden", False)))
+            questions[current]["tests"].append(entry)
+    for q in questions.values():
+        if not q["manual"]:
+            q["points"] = sum(points for _, points, _ in q["tests"])
+    return questions
+
+
+def master_points(name: str) -> dict[str, float]:
+    """Points per autograded question, read from the master notebook."""
+    return {q: v["points"] for q, v in master_questions(name).items() if not v["manual"]}
+
+
+def guide_points_table(text: str) -> dict[str, dict]:
+    """The teacher's guide's points table: assignment -> {"questions", "total", "autograded"}.
+
+    ``questions`` maps the question's number ("q2") to (public points, hidden points,
+    points): the numbers in parentheses of the public and hidden columns, and the last
+    column. The assignment is named by the code span of its first row.
+    """
+    table: dict[str, dict] = {}
+    current = None
+    section = text.split("## Points", 1)[1].split("\n## ", 1)[0]
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 5 or not line.startswith("|") or cells[0] == "assignment":
+            continue
+        if name := re.search(r"`(\w+)`", cells[0]):
+            current = table.setdefault(name[1], {"questions": {}})
+        if cells[1] == "**total**":
+            numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", cells[4])]
+            current["total"] = numbers[0]
+            current["autograded"] = numbers[1] if len(numbers) > 1 else numbers[0]
+        elif q := re.match(r"(q\d+)\b", cells[1]):
+
+            def points(column: str) -> list[float]:
+                return [float(n) for n in re.findall(r"\((\d+(?:\.\d+)?)\)", column)]
+
+            current["questions"][q[1]] = (points(cells[2]), points(cells[3]), float(cells[4]))
+    return table
+
+
+def run_master_code(name: str, until: str) -> dict:
+    """Run the master notebook's code cells, solutions included and tests left out, in
+    order, up to the cell that contains ``until``; return the namespace they built."""
+    namespace: dict = {}
+    for cell in read_notebook(master_notebook(name))["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] != "code" or CONFIG.search(source):
+            continue
+        exec(compile(source, f"{name}.ipynb", "exec"), namespace)  # the repository's own code
+        if until in source:
+            return namespace
+    raise ValueError(f"until: no code cell of {name} contains {until!r}")

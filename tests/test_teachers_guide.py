@@ -1,0 +1,104 @@
+"""The teacher's guide agrees with the assignments it describes (issue 24, item 12).
+
+The points live in one place, the ``# BEGIN TEST CONFIG`` blocks (and a manual
+question's ``points``) of each master notebook ``assignments/<name>/<name>.ipynb``; the
+autograder reads them there. The guide's points table, its rubric headings and its
+worked examples of lost points restate them, so these tests compare each with the
+master notebooks and, when one disagrees, say which line of ``teachers.md`` to change.
+The rubric's reference numbers of assignment 2 are recomputed from the solution code
+(a second); those of assignment 3 need training runs and are checked in
+``test_assignments.py``. Reads files only: no ``make assignments`` needed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import teaching
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = (ROOT / "teachers.md").read_text(encoding="utf-8")
+ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
+
+
+def _by_number(name: str) -> dict[str, dict]:
+    """The master's questions keyed by their number, "q1_forward" -> "q1"."""
+    return {q.split("_")[0]: v for q, v in teaching.master_questions(name).items()}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_points_table_matches_the_master_notebook(name):
+    table = teaching.guide_points_table(GUIDE)[name]
+    master = _by_number(name)
+    where = f"teachers.md, 'Points', assignment {name}"
+    source = f"assignments/{name}/{name}.ipynb"
+    assert set(table["questions"]) == set(master), f"{where}: questions differ from {source}"
+    for q, (public, hidden, points) in table["questions"].items():
+        tests = master[q]["tests"]
+        expected = (
+            sorted(p for _, p, h in tests if not h),
+            sorted(p for _, p, h in tests if h),
+            master[q]["points"],
+        )
+        stated = (sorted(public), sorted(hidden), points)
+        assert stated == expected, (
+            f"{where}, {q}: the table says public {stated[0]}, hidden {stated[1]}, "
+            f"{stated[2]:g} points; the tests of {source} give public {expected[0]}, "
+            f"hidden {expected[1]}, {expected[2]:g} points: update the table"
+        )
+    total = sum(v["points"] for v in master.values())
+    autograded = sum(v["points"] for v in master.values() if not v["manual"])
+    assert (table["total"], table["autograded"]) == (total, autograded), (
+        f"{where}: total {table['total']:g} ({table['autograded']:g} autograded) in the "
+        f"table, {total:g} ({autograded:g}) in {source}"
+    )
+
+
+@pytest.mark.parametrize(("assignment", "name"), [(2, "gates_gradients"), (3, "long_dependency")])
+def test_rubric_heading_states_the_manual_points(assignment, name):
+    (manual,) = [v["points"] for v in _by_number(name).values() if v["manual"]]
+    heading = re.search(
+        rf"### Rubric for assignment {assignment}, question \d+ \((\d+) points\)", GUIDE
+    )
+    assert heading and float(heading[1]) == manual, (
+        f"teachers.md: the rubric of assignment {assignment} should say ({manual:g} points)"
+    )
+
+
+def test_worked_examples_of_lost_points():
+    # A wrong sign in the forget-gate gradient (assignment 1) fails these three tests, and
+    # a lowered learning rate (assignment 3) the two training tests (test_assignments.py
+    # grades both); the guide states their points.
+    cell = {f: p for q in teaching.master_questions("lstm_cell").values() for f, p, _ in q["tests"]}
+    sign = sum(cell[f] for f in ("test_backward_forget_gate", "test_backward_states",
+                                 "test_gradient_check_small"))  # fmt: skip
+    assert f"assignment 1 loses {sign:g} points" in " ".join(GUIDE.split())
+    dep = {f: p for q in teaching.master_questions("long_dependency").values()
+           for f, p, _ in q["tests"]}  # fmt: skip
+    lr = dep["test_solved_seed_0"] + dep["test_solved_seed_1"]
+    assert f"lose exactly the {lr:g} points of the two training tests" in " ".join(GUIDE.split())
+
+
+def _power(x: float) -> str:
+    return f"10^{{{round(math.log10(x))}}}"
+
+
+def test_rubric_numbers_of_assignment_2_reproduce():
+    ns = teaching.run_master_code("gates_gradients", until="full[b] = float(")
+    full, direct = ns["full"], ns["direct"]
+    sigma = 1 / (1 + math.exp(2.0))
+    rubric = GUIDE.split("### Rubric for assignment 2", 1)[1].split("###", 1)[0]
+    expected = [
+        _power(direct[-2.0]), f"{direct[4.0]:.2f}", _power(full[-2.0]), f"{full[4.0]:.2f}",
+        f"about {full[4.0] / direct[4.0]:.0f} times", _power(full[-2.0] / direct[-2.0]),
+        f"{sigma**100 / 10 ** math.floor(math.log10(sigma**100)):.0f} \\cdot "
+        f"10^{{{math.floor(math.log10(sigma**100))}}}",
+        f"{(1 / (1 + math.exp(-4.0))) ** 100:.2f}",
+    ]  # fmt: skip
+    missing = [text for text in expected if text not in rubric]
+    assert not missing, f"teachers.md, rubric of assignment 2: the solution gives {missing}"
+    assert np.isfinite(list(full.values())).all()
