@@ -1,0 +1,66 @@
+"""Numbers for the chapters' prose, pasted from the computation (book only).
+
+A chapter never types a result into its text: the code cell that computes it hands it
+to myst-nb's glue, and the Markdown pastes it with a format,
+``{glue:text}`keep:.2f```. :func:`paste` glues a number rounded to the digits the text
+shows, so that the stored value, which strict nbval compares like any output, does not
+depend on the last bits of a BLAS kernel; :func:`paste_power_of_ten` glues a small or
+large number as text in the book's notation (``3.1 · 10⁻⁷``), which a format
+specification cannot produce. Nothing is displayed in the notebook.
+
+Needs myst-nb (installed with the book's requirements); importing ``lstm_lib`` does not.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = ["paste", "paste_power_of_ten", "power_of_ten", "rounded"]
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def rounded(value, digits: int = 4) -> float | int:
+    """``value`` as a Python int, or a Python float rounded to ``digits`` significant digits.
+
+    NumPy scalars become Python numbers, whose repr is the number itself (glue stores
+    the repr, and the ``{glue:text}`` role parses it back).
+    """
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value: expected a finite number, got {value}")
+    return float(f"{value:.{digits}g}")
+
+
+def power_of_ten(value, digits: int = 2) -> str:
+    """``value`` with ``digits`` significant digits as ``m · 10ⁿ`` text: 3.06e-07 -> "3.1 · 10⁻⁷".
+
+    A mantissa of 1 is dropped (1e-16 -> "10⁻¹⁶").
+    """
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        raise ValueError(f"value: expected a finite non-zero number, got {value}")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+    if float(mantissa) in (1.0, -1.0):
+        return ("−" if value < 0 else "") + power
+    return f"{mantissa.replace('-', '−')} · {power}"
+
+
+def _glue(name: str, value) -> None:
+    from myst_nb import glue
+
+    glue(name, value, display=False)
+
+
+def paste(name: str, value, digits: int = 4) -> None:
+    """Glue ``value`` (see :func:`rounded`) under ``name``, for ``{glue:text}`name:.2f```."""
+    _glue(name, rounded(value, digits))
+
+
+def paste_power_of_ten(name: str, value, digits: int = 2) -> None:
+    """Glue :func:`power_of_ten` of ``value`` under ``name``, for ``{glue:text}`name```."""
+    _glue(name, power_of_ten(value, digits))
