@@ -38,14 +38,23 @@ def number_text(value, digits: int = 2) -> str:
     return f"{r:,.{decimals}f}".replace("-", "−")
 
 
+def _table_number(value: float, digits: int) -> str:
+    """Short, for a printed table: a decimal from 0.01 to 10,000, else e-notation."""
+    if value == 0 or 1e-2 <= abs(value) < 1e4:
+        return number_text(value, digits)
+    return f"{value:.{digits - 1}e}"
+
+
 def median_and_range(values, digits: int = 2) -> str:
-    """``'median [smallest, largest]'`` of per-draw values (N,), e.g. ``'0.42 [0.036, 130]'``."""
+    """``'median [smallest, largest]'`` of per-draw values (N,) for a printed table, e.g.
+    ``'0.42 [0.036, 130]'`` or ``'1.4e-34 [7.1e-35, 5.2e-34]'``; the median is
+    :func:`lstm_lib.spread`'s (on log10), for positive values spread over decades."""
     values = np.asarray(values, dtype=float)
-    median = spread(values).median
-    low, high = values.min(), values.max()
-    return (
-        f"{number_text(median, digits)} [{number_text(low, digits)}, {number_text(high, digits)}]"
-    )
+    median, low, high = spread(values).median, values.min(), values.max()
+    return " ".join(
+        [_table_number(median, digits), f"[{_table_number(low, digits)},",
+         f"{_table_number(high, digits)}]"]
+    )  # fmt: skip
 
 
 def paste_text(name: str, text: str) -> None:

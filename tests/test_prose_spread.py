@@ -31,7 +31,8 @@ def test_number_text(value, text):
 def test_median_and_range_uses_the_log_median():
     assert median_and_range([0.036, 0.42, 130]) == "0.42 [0.036, 130]"
     # an even number of draws: the geometric mean of the middle two
-    assert median_and_range([1e-4, 1e-2, 1.0, 100.0]) == "0.10 [10⁻⁴, 100]"
+    assert median_and_range([1e-4, 1e-2, 1.0, 100.0]) == "0.10 [1.0e-04, 100]"
+    assert median_and_range([1.4e-34, 7.1e-35, 5.2e-34]) == "1.4e-34 [7.1e-35, 5.2e-34]"
     with pytest.raises(ValueError, match="value: expected a finite number"):
         number_text(float("nan"))
 

@@ -40,10 +40,11 @@ from lstm_lib.widgets import (
 )
 
 CHAPTER_3 = Path(__file__).resolve().parent.parent / "chapters" / "03_vanishing_gradients.ipynb"
-# How chapter 3 states the slider's grid ("The slider moves $b_f$ from −6 to +8, in steps of
-# 0.25 from 0 to 4 ...")
+# How chapter 3 states the slider's grid ("The slider moves $b_f$ from $-6$ to $+8$, in
+# steps of $1/4$ from $0$ to $4$, ...")
 SLIDER_RANGE = re.compile(
-    r"slider moves \$b_f\$ from (\S+) to (\S+), in steps of ([0-9.]+) from (\S+) to (\S+)"
+    r"slider moves \$b_f\$ from \$(\S+)\$ to \$(\S+)\$, in steps of \$1/(\d+)\$ from "
+    r"\$(\S+)\$ to \$(\S+)\$"
 )
 # A short grid, few draws and short sequences keep the tests fast; the defaults are
 # checked once.
@@ -70,9 +71,10 @@ def test_default_grid_covers_the_slider_range(default_explorer):
     markdown = notebook_markdown(read_notebook(CHAPTER_3)).replace("\n", " ")
     stated = SLIDER_RANGE.search(markdown)
     assert stated, f"{CHAPTER_3.name} no longer states the slider's grid: tell this test where"
-    low, high, step, fine_low, fine_high = (
+    low, high, per_unit, fine_low, fine_high = (
         float(value.replace("−", "-")) for value in stated.groups()
     )
+    step = 1 / per_unit
     grid = [float(label) for label, _ in default_explorer.slider.options]
     assert grid == list(DEFAULT_BIASES) and (grid[0], grid[-1]) == (low, high)
     fine = [b for b in grid if fine_low <= b <= fine_high]
