@@ -5,7 +5,7 @@ over N independent draws (weights and inputs) as the median with the smallest an
 the largest draw. :func:`paste_spread` glues the three for the Markdown, as text in the
 book's notation (:func:`number_text`: ``0.42``, ``130``, ``1.4 · 10⁻³⁴``), and
 :func:`median_and_range` writes them for a printed table. The median is
-:func:`lstm_lib.spread`'s, taken on log10 of the values. Built on :mod:`lstm_lib.prose`.
+:func:`lstm_lib.spread`'s, taken on log10 of the values. Built on ``lstm_lib.prose``.
 
 Needs myst-nb for the glue (installed with the book's requirements); importing
 ``lstm_lib`` does not import this module.
