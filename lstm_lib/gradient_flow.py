@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 #: Norms below this (exact zeros after underflow included) count as this value in
-#: :func:`spread`, which works on their logarithms.
+#: :func:`lstm_lib.spread`, which works on their logarithms.
 TINY = 1e-300
 
 

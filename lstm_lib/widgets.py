@@ -91,7 +91,7 @@ __all__ = [
     "headline",
 ]
 
-#: The slider's grid: every 0.25 from 0 to 4, where the story turns, coarser outside
+#: The slider's grid, every 0.25 from 0 to 4 where the story turns, coarser outside
 #: (-6 … -0.5 and 4.5 … 8); 29 values. A live kernel shows any value in between with
 #: :meth:`ForgetBiasExplorer.set_bias`.
 DEFAULT_BIASES = (
