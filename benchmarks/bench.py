@@ -166,17 +166,6 @@ def interleaved(runners: dict, repeat: int, warmup: int = 2) -> dict[str, float]
     return {name: 1e3 * statistics.median(t) for name, t in times.items()}
 
 
-def timeit(fn, repeat: int, warmup: int = 2) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 # ----------------------------------------------------------------------- report
 
 

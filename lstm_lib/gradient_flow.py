@@ -480,10 +480,16 @@ def gradient_norms(
         except the LSTM is cached per setting, so moving the slider costs one LSTM
         forward and backward pass of ``steps`` steps.
     """
-    forget_bias, seed, setting = _check_setting(
-        forget_bias, steps, hidden_size, input_size, seed, rnn_spectral_radius, input_scale
-    )
-    return _draws(forget_bias, (seed,), setting).draw(0)
+    return gradient_norm_draws(
+        forget_bias,
+        draws=1,
+        steps=steps,
+        hidden_size=hidden_size,
+        input_size=input_size,
+        seed=seed,
+        rnn_spectral_radius=rnn_spectral_radius,
+        input_scale=input_scale,
+    ).draw(0)
 
 
 def cell_state_draws(
