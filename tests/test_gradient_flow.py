@@ -430,3 +430,23 @@ def test_large_bias_drifts_the_cell_state_over_a_long_sequence():
     }
     assert saturated[1.0].max() == 0.0
     assert saturated[8.0].min() > 0.5
+
+
+def test_chapter_3_claims_at_large_bias_over_twenty_draws():
+    """b_f = 8: the normalised full gradient ends above 1 in every draw, mostly because
+    ‖∂L/∂C_T‖ is small, but the raw ‖∂L/∂C_0‖ also exceeds ‖∂L/∂h_T‖ = 1 in 17 of 20
+    draws (not along the direct path, which only shrinks); at T = 100 the median share of
+    saturated units first reaches a quarter at b_f = 3.5 on the slider's grid."""
+    eight = gradient_norm_draws(8.0)
+    assert np.all(eight.lstm[:, 100] > 1) and np.all(eight.direct_path[:, 1:] < 1)
+    raw_start = eight.lstm[:, 100] * eight.cell_gradient_T
+    assert np.sum(raw_start > 1) == 17
+    # in the log, the small denominator weighs more than the raw growth
+    assert np.median(-np.log(eight.cell_gradient_T)) > np.median(np.log(raw_start))
+    shares = [np.median(gradient_norm_draws(b).saturated_T) for b in DEFAULT_BIASES]
+    first = DEFAULT_BIASES[next(i for i, s in enumerate(shares) if s >= 0.25)]
+    assert first == 3.5
+    # the full gradient at k = 100 first rises above 1 between b_f = 2.25 and 3.75
+    above = np.array([gradient_norm_draws(b).lstm[:, 100] > 1 for b in DEFAULT_BIASES])
+    firsts = np.array(DEFAULT_BIASES)[above.argmax(axis=0)]
+    assert above.any(axis=0).all() and (firsts.min(), firsts.max()) == (2.25, 3.75)
