@@ -521,7 +521,8 @@ class ForgetBiasExplorer(widgets.VBox):
             0.02,
             0.012,
             f"Lines: the median over {self.draws} draws of weights and inputs; shaded: 10-90 % "
-            "of the draws.\nThe axes are the same for every b_f: what does not change stays put.",
+            "of the draws. The axes are the same\nfor every b_f. The title's ratios are medians "
+            "of the per-draw ratios, not ratios of the medians.",
             color="#444444",
             linespacing=1.25,
         )
