@@ -65,6 +65,7 @@ if ARGS is not None:  # thread counts must be fixed before NumPy loads its BLAS
         os.environ[var] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
+from bench_slider import slider_timings  # noqa: E402
 from machine import environment  # noqa: E402
 
 from lstm_lib import LSTMParams, lstm_backward, lstm_forward  # noqa: E402
@@ -163,43 +164,6 @@ def interleaved(runners: dict, repeat: int, warmup: int = 2) -> dict[str, float]
             fn()
             times[name].append(time.perf_counter() - start)
     return {name: 1e3 * statistics.median(t) for name, t in times.items()}
-
-
-def timeit(fn, repeat: int, warmup: int = 2) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-# ----------------------------------------------------------------------- widget path
-
-
-def slider_timings(repeat: int) -> dict[str, float]:
-    """One slider move: gradient_norms (compute) and, if available, the widget redraw."""
-    from lstm_lib.gradient_flow import gradient_norms
-
-    gradient_norms(1.0)  # fill the per-setting cache, as the first slider draw does
-    biases = iter(np.linspace(-6, 8, 10_000))
-    compute = timeit(lambda: gradient_norms(float(next(biases))), repeat=max(repeat, 50))
-    result = {"gradient_norms_ms": 1e3 * statistics.median(compute)}
-    try:
-        from lstm_lib.widgets import ForgetBiasExplorer
-    except ImportError:  # matplotlib or ipywidgets missing: compute only
-        return result
-    explorer = ForgetBiasExplorer(biases=(0.0, 1.0), bias=1.0)  # two frames: quick to build
-    norms = gradient_norms(1.0)
-    redraw = timeit(lambda: explorer.render(norms), repeat=max(repeat, 20))
-    # What a reader's slider move costs in a live kernel: recompute, update the lines,
-    # render the SVG frame and hand it to the Image widget.
-    move = timeit(lambda: explorer.set_bias(float(next(biases))), repeat=max(repeat, 20))
-    result["redraw_ms"] = 1e3 * statistics.median(redraw)
-    result["move_ms"] = 1e3 * statistics.median(move)
-    return result
 
 
 # ----------------------------------------------------------------------- report
@@ -309,7 +273,8 @@ def format_table(rows, slider) -> str:
     if rows:
         lines.append("")
     lines.append("| one slider move | median ms |\n|---|---:|")
-    lines.append(f"| gradient_norms (compute) | {slider['gradient_norms_ms']:.2f} |")
+    compute = slider["gradient_norm_draws_ms"]
+    lines.append(f"| gradient_norm_draws, 20 draws (compute) | {compute:.2f} |")
     if "redraw_ms" in slider:
         redraw = slider["redraw_ms"]
         lines.append(f"| widget redraw (update the lines, render SVG) | {redraw:.2f} |")

@@ -31,7 +31,17 @@ from lstm_lib import experiment, gradcheck, gradient_flow, optim, reference
 from lstm_lib.ablation import clamp_gate, readout_shares
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.gradcheck import numerical_gradient, numerical_jacobian, relative_error
-from lstm_lib.gradient_flow import GradientNorms, gradient_norms
+from lstm_lib.gradient_flow import (
+    GradientNormDraws,
+    GradientNorms,
+    Spread,
+    cell_state_draws,
+    gradient_norm_draws,
+    gradient_norms,
+    non_normal_matrix,
+    rnn_gradient_norms,
+    spread,
+)
 from lstm_lib.lstm import (
     LSTMCache,
     LSTMStepCache,
@@ -83,6 +93,7 @@ __all__ = [
     "MEMORY_INPUTS",
     "SOLVED_MSE",
     "Adam",
+    "GradientNormDraws",
     "GradientNorms",
     "LSTMCache",
     "LSTMParams",
@@ -93,14 +104,17 @@ __all__ = [
     "RNNStepCache",
     "ReadoutCache",
     "ReadoutParams",
+    "Spread",
     "TrainingHistory",
     "TrainingResult",
     "adding_problem",
+    "cell_state_draws",
     "clamp_gate",
     "clip_grad_norm",
     "experiment",
     "gradcheck",
     "gradient_flow",
+    "gradient_norm_draws",
     "gradient_norms",
     "init_network",
     "input_gradient_norms",
@@ -115,6 +129,7 @@ __all__ = [
     "lstm_step_forward",
     "memory_cell",
     "mse_loss",
+    "non_normal_matrix",
     "numerical_gradient",
     "numerical_jacobian",
     "optim",
@@ -126,11 +141,13 @@ __all__ = [
     "relative_error",
     "rnn_backward",
     "rnn_forward",
+    "rnn_gradient_norms",
     "rnn_hidden_state_gradients",
     "rnn_step_backward",
     "rnn_step_forward",
     "save_network",
     "sigmoid",
+    "spread",
     "tanh",
     "train",
 ]

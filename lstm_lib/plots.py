@@ -11,6 +11,8 @@ This module draws that axis and those curves one way everywhere:
 * :func:`gradient_norm_axes`: a log y axis with ticks at whole decades, labelled
   ``10⁻⁸`` as plain text (:func:`decade_text`), no minor ticks, x from 0 to ``k_max``;
   :func:`set_decades` sets its limits and ticks (again for every frame of the slider);
+* :func:`plot_gradient_spread`: the curves of many draws as their median and a 10-90 %
+  band;
 * :func:`plot_gradient_norm`: one curve, with values below ``FLOOR`` (even exact zeros
   after underflow) drawn at ``FLOOR``, so a log axis never receives zero, and a
   downward triangle where the curve leaves the bottom of the axis;
@@ -46,6 +48,7 @@ __all__ = [
     "decade_ticks",
     "gradient_norm_axes",
     "plot_gradient_norm",
+    "plot_gradient_spread",
     "set_decades",
     "set_gradient_norm",
 ]
@@ -161,3 +164,40 @@ def plot_gradient_norm(
     )
     set_gradient_norm(line, marker, k, values, bottom)
     return line, marker
+
+
+def plot_gradient_spread(
+    ax,
+    k: np.ndarray,
+    draws: np.ndarray,
+    *,
+    bottom: float,
+    color: str,
+    linestyle: str = "-",
+    linewidth: float = 2.0,
+    label: str | None = None,
+    alpha: float = 0.22,
+):
+    """Gradient-norm curves of many draws: the median as a line, the 10-90 % band shaded.
+
+    ``draws`` (N, len(k)) holds one curve per draw; the median and the band are those of
+    :func:`lstm_lib.spread` (on log10 of the values). The median is drawn by
+    :func:`plot_gradient_norm` (floored, with its exit marker); the band, floored at
+    ``FLOOR``, in the same colour. Returns the line, its exit marker and the band.
+    """
+    from lstm_lib.gradient_flow import spread
+
+    draws = np.asarray(draws, dtype=float)
+    if draws.ndim != 2 or draws.shape[1] != np.shape(k)[0]:
+        raise ValueError(
+            f"draws: expected shape (N, {np.shape(k)[0]}) (one curve per draw), got {draws.shape}"
+        )
+    s = spread(draws)
+    band = ax.fill_between(
+        k, np.maximum(s.low, FLOOR), np.maximum(s.high, FLOOR), color=color, alpha=alpha, lw=0
+    )
+    line, marker = plot_gradient_norm(
+        ax, k, s.median, bottom=bottom, color=color, linestyle=linestyle, linewidth=linewidth,
+        label=label,
+    )  # fmt: skip
+    return line, marker, band

@@ -333,6 +333,30 @@ ENTRIES: list[Entry] = [
             "rnn_spectral_radius": Arg("posreal"),
         },
     ),
+    Entry(
+        "gradient_norm_draws",
+        L.gradient_norm_draws,
+        lambda: {
+            "forget_bias": 1.0,
+            "draws": 2,
+            "steps": 5,
+            "hidden_size": 4,
+            "input_size": 2,
+            "seed": 0,
+            "rnn_spectral_radius": 1.0,
+            "input_scale": 1.0,
+        },
+        {
+            "forget_bias": Arg("real"),
+            "draws": Arg("posint"),
+            "steps": Arg("posint"),
+            "hidden_size": Arg("posint"),
+            "input_size": Arg("posint"),
+            "seed": Arg("seed"),
+            "rnn_spectral_radius": Arg("posreal"),
+            "input_scale": Arg("posreal"),
+        },
+    ),
 ]
 
 

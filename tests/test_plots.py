@@ -92,3 +92,20 @@ def test_mismatched_values_are_a_clear_error():
         ValueError, match=r"values: expected shape \(5,\).*got k \(5,\) and values \(4,\)"
     ):
         plot_gradient_norm(ax, np.arange(5), np.ones(4), bottom=1e-40, color="#000000")
+
+
+def test_spread_of_draws_is_the_median_line_and_a_band():
+    from lstm_lib import spread
+    from lstm_lib.plots import plot_gradient_spread
+
+    ax = Figure().subplots()
+    k = np.arange(5)
+    draws = np.array([10.0 ** -(j * k) for j in (1, 2, 3, 4)])  # four draws, falling apart
+    line, marker, band = plot_gradient_spread(ax, k, draws, bottom=1e-40, color="#000000")
+    np.testing.assert_allclose(line.get_ydata(), spread(draws).median)
+    np.testing.assert_allclose(line.get_ydata()[-1], 10.0**-10, rtol=1e-12)  # log-median
+    assert not marker.get_visible()
+    (path,) = band.get_paths()
+    assert path.vertices[:, 1].min() == pytest.approx(spread(draws).low.min())
+    with pytest.raises(ValueError, match=r"draws: expected shape \(N, 5\)"):
+        plot_gradient_spread(ax, k, draws[:, :3], bottom=1e-40, color="#000000")

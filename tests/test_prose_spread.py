@@ -1,0 +1,46 @@
+"""lstm_lib.prose_spread: a median over draws and its range, as the chapters' prose shows them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("myst_nb")
+
+from lstm_lib.prose_spread import median_and_range, number_text, paste_spread
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.4227, "0.42"),
+        (0.0362, "0.036"),
+        (130.24, "130"),
+        (5.11, "5.1"),
+        (11.7, "12"),
+        (1.43e-34, "1.4 · 10⁻³⁴"),
+        (2.47e5, "2.5 · 10⁵"),
+        (-0.3, "−0.30"),
+        (0.0, "0"),
+    ],
+)
+def test_number_text(value, text):
+    assert number_text(value) == text
+
+
+def test_median_and_range_uses_the_log_median():
+    assert median_and_range([0.036, 0.42, 130]) == "0.42 [0.036, 130]"
+    # an even number of draws: the geometric mean of the middle two
+    assert median_and_range([1e-4, 1e-2, 1.0, 100.0]) == "0.10 [1.0e-04, 100]"
+    assert median_and_range([1.4e-34, 7.1e-35, 5.2e-34]) == "1.4e-34 [7.1e-35, 5.2e-34]"
+    with pytest.raises(ValueError, match="value: expected a finite number"):
+        number_text(float("nan"))
+
+
+def test_paste_spread_glues_median_smallest_and_largest(monkeypatch):
+    glued = {}
+    import myst_nb
+
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: value}))
+    paste_spread("ratio", np.array([0.036, 0.42, 130.0]))
+    assert glued == {"ratio": "0.42", "ratio_min": "0.036", "ratio_max": "130"}
