@@ -43,8 +43,11 @@ __all__ = [
     "cell_state_draws",
     "gradient_norm_draws",
     "gradient_norms",
+    "non_normal_draws",
     "non_normal_matrix",
+    "power_norms",
     "rnn_gradient_norms",
+    "rnn_tanh_derivative_draws",
     "spread",
 ]
 
@@ -523,22 +526,127 @@ def cell_state_draws(
 
 
 def non_normal_matrix(
-    hidden_size: int, radius: float, *, seed: int | None = None, rng=None
+    hidden_size: int,
+    radius: float,
+    *,
+    coupling: float = 2.0,
+    seed: int | None = None,
+    rng=None,
 ) -> np.ndarray:
-    """``W_hh = Q · (ρ I + N) · Qᵀ`` (H, H): spectral radius ρ, but not normal.
+    """``W_hh = Q · B · Qᵀ`` (H, H): spectral radius ρ, but not normal.
 
-    ``N`` has ones just above the diagonal (unit j also feeds unit j + 1) and ``Q`` is
-    a random orthogonal matrix (QR of a Gaussian matrix drawn from ``seed`` or ``rng``).
-    The eigenvalues are those of the triangular ``ρ I + N``, all equal to ρ; the largest
-    singular value is larger (about ρ + 1 for large H), so the matrix can stretch
-    vectors for many steps although ρ < 1 makes its powers vanish in the end.
+    ``B`` is block diagonal with 2×2 blocks ``[[ρ, c], [0, 0.9ρ]]`` (``c`` =
+    ``coupling``: unit 2j also feeds unit 2j + 1), plus a last 1×1 block ``ρ`` when H is
+    odd, and ``Q`` is a random orthogonal matrix (QR of a Gaussian matrix drawn from
+    ``seed`` or ``rng``). The eigenvalues are those of the triangular blocks, ρ and 0.9ρ,
+    so the spectral radius is ρ; the largest singular value is that of one block,
+    about ``c`` + ρ for a large coupling (2.32 for ρ = 0.9, c = 2), the same for every Q.
+
+    The blocks are short and their two eigenvalues distinct on purpose: the eigenvalues
+    of the stored matrix are then well conditioned, and its computed spectral radius is
+    ρ to within about 1e-14. (A Jordan block ``ρI + N`` of size H has eigenvalues that
+    move by about ε^(1/H) under the rounding ε of ``Q · B · Qᵀ``: for H = 32 the stored
+    matrix's spectral radius was 1.2, not 0.9.) ``B^k`` has the entry
+    ``c (ρ^k - (0.9ρ)^k) / (0.1ρ)`` above the diagonal, so for ρ < 1 the powers of
+    ``W_hh`` grow for a few steps and then vanish (:func:`power_norms`).
     """
     hidden_size = _validate.positive_int("hidden_size", hidden_size)
     radius = _validate.positive_real("radius", radius)
+    coupling = _validate.finite_real("coupling", coupling)
     gen = _validate.generator(seed, rng)
     Q, _ = np.linalg.qr(gen.standard_normal((hidden_size, hidden_size)))
-    triangular = radius * np.eye(hidden_size) + np.eye(hidden_size, k=1)
-    return Q @ triangular @ Q.T
+    diagonal = np.full(hidden_size, radius)
+    pairs = np.arange(0, hidden_size - 1, 2)  # first unit of each 2×2 block
+    diagonal[pairs + 1] = 0.9 * radius
+    blocks = np.diag(diagonal)
+    blocks[pairs, pairs + 1] = coupling
+    return Q @ blocks @ Q.T
+
+
+def power_norms(W_hh: np.ndarray, steps: int) -> np.ndarray:
+    """``‖W_hh^k‖`` (largest singular value) for k = 0..steps, float64 (steps + 1,).
+
+    The gradient of a *linear* RNN, ``h_t = W_hh · h_{t-1} + W_xh · x_t``, k steps back
+    is ``(W_hhᵀ)^k`` times the one at the loss: ``‖W_hh^k‖`` is the most it can be
+    stretched, over all loss directions. Chapter "Vanishing gradients".
+    """
+    W_hh = np.asarray(W_hh)
+    size = W_hh.shape[0] if W_hh.ndim == 2 else None
+    W_hh = _validate.float_array("W_hh", W_hh, ("H", "H"), (size, size), np.dtype("float64"))
+    steps = _validate.positive_int("steps", steps)
+    norms = np.empty(steps + 1)
+    power = np.eye(W_hh.shape[0])
+    for k in range(steps + 1):
+        norms[k] = np.linalg.svd(power, compute_uv=False)[0]
+        power = power @ W_hh
+    return norms
+
+
+def non_normal_draws(
+    radius: float,
+    *,
+    draws: int = 20,
+    steps: int = 100,
+    hidden_size: int = 32,
+    coupling: float = 2.0,
+    seed: int = 0,
+    input_scale: float = 1.0,
+) -> np.ndarray:
+    """:func:`rnn_gradient_norms` of a tanh RNN with ``W_hh = non_normal_matrix(...)``,
+    for ``draws`` draws, shape (N, steps + 1).
+
+    Draw j uses seed ``seed + j`` for everything: the rotation ``Q`` of
+    :func:`non_normal_matrix` and, through :func:`rnn_gradient_norms`, ``W_xh``, the
+    inputs and the loss direction.
+    """
+    draws = _validate.positive_int("draws", draws)
+    seed = _validate.seed("seed", seed)
+    return np.array([
+        rnn_gradient_norms(
+            non_normal_matrix(hidden_size, radius, coupling=coupling, seed=s),
+            steps=steps,
+            seed=s,
+            input_scale=input_scale,
+        )
+        for s in range(seed, seed + draws)
+    ])  # fmt: skip
+
+
+def rnn_tanh_derivative_draws(
+    *,
+    draws: int = 20,
+    steps: int = 100,
+    hidden_size: int = 32,
+    input_size: int = 8,
+    seed: int = 0,
+    rnn_spectral_radius: float = 1.0,
+    input_scale: float = 1.0,
+) -> np.ndarray:
+    """``tanh'`` along the sequence, ``1 - h_t²`` for t = 1..T, of the simple RNN with
+    ``W_hh = ρ·Q`` of :func:`gradient_norm_draws`, shape (N, T, H).
+
+    The same draws (seeds ``seed``, ``seed + 1``, …: the same ``W_h``, inputs and zero
+    initial state) as the field ``rnn`` of :func:`gradient_norm_draws`: these are the
+    diagonal factors ``diag(1 - h_t²)`` of equation vg-rnn-jacobian of chapter
+    "Vanishing gradients". γ of that chapter is their largest entry along a sequence.
+    """
+    draws = _validate.positive_int("draws", draws)
+    _, seed, (steps, hidden_size, input_size, rnn_spectral_radius, input_scale) = _check_setting(
+        0.0, steps, hidden_size, input_size, seed, rnn_spectral_radius, input_scale
+    )
+    out = np.empty((draws, steps, hidden_size))
+    for j, s in enumerate(range(seed, seed + draws)):
+        xs_seed, _lstm_seed, rnn_seed, _loss_seed = np.random.SeedSequence(s).spawn(4)
+        xs = input_scale * np.random.default_rng(xs_seed).standard_normal((steps, 1, input_size))
+        params = RNNParams.init(
+            input_size,
+            hidden_size,
+            spectral_radius=rnn_spectral_radius,
+            rng=np.random.default_rng(rnn_seed),
+        )
+        hs, _cache = rnn_forward(xs, np.zeros((1, hidden_size)), params)
+        out[j] = 1 - hs[:, 0] ** 2
+    return out
 
 
 def rnn_gradient_norms(

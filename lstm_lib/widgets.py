@@ -86,6 +86,7 @@ __all__ = [
     "ForgetBiasExplorer",
     "Frame",
     "describe",
+    "first_input_ratio_table",
     "first_input_ratios",
     "forget_bias_explorer",
     "headline",
@@ -196,6 +197,37 @@ def first_input_ratios(draws: GradientNormDraws, name: str, other: str) -> np.nd
     for the input curves), both floored at ``FLOOR`` (a curve may underflow to 0)."""
     a = np.maximum(getattr(draws, name)[:, -1], FLOOR)
     return a / np.maximum(getattr(draws, other)[:, -1], FLOOR)
+
+
+def first_input_ratio_table(
+    biases: Sequence[float],
+    *,
+    hidden_sizes: Sequence[int] = (32,),
+    input_scales: Sequence[float] = (1.0,),
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """:func:`first_input_ratios` of the LSTM against both RNNs, over several set-ups.
+
+    For every hidden size H, input scale and forget bias, the :func:`first_input_ratios`
+    of ``gradient_norm_draws(b_f, hidden_size=H, input_scale=scale, draws=draws,
+    seed=seed)`` (T = 100, D = 8): the LSTM's gradient at the first input x_1 over the
+    same-init RNN's (key ``"rnn_input"``) and over the orthogonal RNN's
+    (``"rnn_orthogonal_input"``), each of shape (len(hidden_sizes), len(input_scales),
+    len(biases), draws). A ratio above 1 means the LSTM is ahead in that draw.
+    """
+    others = ("rnn_input", "rnn_orthogonal_input")
+    shape = (len(hidden_sizes), len(input_scales), len(biases), draws)
+    table = {other: np.empty(shape) for other in others}
+    for i, hidden_size in enumerate(hidden_sizes):
+        for j, input_scale in enumerate(input_scales):
+            for n, bias in enumerate(biases):
+                run = gradient_norm_draws(
+                    bias, hidden_size=hidden_size, input_scale=input_scale, draws=draws, seed=seed
+                )
+                for other in others:
+                    table[other][i, j, n] = first_input_ratios(run, "lstm_input", other)
+    return table
 
 
 def headline(draws: GradientNormDraws) -> str:

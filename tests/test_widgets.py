@@ -34,6 +34,7 @@ from lstm_lib.widgets import (
     PANELS,
     ForgetBiasExplorer,
     describe,
+    first_input_ratio_table,
     first_input_ratios,
     forget_bias_explorer,
     headline,
@@ -206,6 +207,19 @@ def test_headline_says_what_the_median_shows_and_how_often_a_draw_disagrees():
     eight = headline(gradient_norm_draws(8.0))
     assert "×10⁸ that of the orthogonal RNN: ahead of it in 20 of 20 draws" in eight
     assert eight.endswith("tanh(C) is saturated in 73% of the units (median)")
+
+
+def test_first_input_ratio_table_is_first_input_ratios_per_set_up():
+    """The comparison at b_f = 1 turns with the set-up: the LSTM is ahead of the orthogonal
+    RNN in 14, 7 and 1 of 20 draws for H = 16, 32, 64 (N(0, 1) inputs)."""
+    table = first_input_ratio_table((0.0, 1.0), hidden_sizes=(16, 32, 64), input_scales=(1.0,))
+    assert table["rnn_input"].shape == table["rnn_orthogonal_input"].shape == (3, 1, 2, DRAWS)
+    one = gradient_norm_draws(1.0)
+    for other in ("rnn_input", "rnn_orthogonal_input"):
+        np.testing.assert_array_equal(
+            table[other][1, 0, 1], first_input_ratios(one, "lstm_input", other)
+        )
+    assert list(np.sum(table["rnn_orthogonal_input"][:, 0, 1] > 1, axis=-1)) == [14, 7, 1]
 
 
 def test_frames_are_readable_svg():
