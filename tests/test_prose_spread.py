@@ -18,8 +18,8 @@ from lstm_lib.prose_spread import median_and_range, number_text, paste_spread
         (130.24, "130"),
         (5.11, "5.1"),
         (11.7, "12"),
-        (1.43e-34, "1.4 · 10⁻³⁴"),
-        (2.47e5, "2.5 · 10⁵"),
+        (1.43e-34, "1.4\u00a0·\u00a010⁻³⁴"),  # no-break spaces (prose.power_of_ten)
+        (2.47e5, "2.5\u00a0·\u00a010⁵"),
         (-0.3, "−0.30"),
         (0.0, "0"),
     ],
