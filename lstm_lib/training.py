@@ -52,7 +52,7 @@ __all__ = [
 
 #: The two networks compared in chapter 4.
 MODELS = ("lstm", "rnn")
-#: The simple RNN's initialisations: PyTorch's default, or an orthogonal W_hh (ρ = 1).
+#: The simple RNN's initialisations, PyTorch's default or an orthogonal W_hh (ρ = 1).
 RNN_INITS = ("default", "orthogonal")
 
 #: Held-out MSE below which a run counts as solved: 1 % of the baseline 1/6.

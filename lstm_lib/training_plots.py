@@ -59,7 +59,7 @@ NETWORK_STYLE = {
     },
 }
 
-#: What the y axis counts: iterations, or operations of the matrix products.
+#: What the y axis counts, iterations or operations of the matrix products.
 MEASURES = ("iterations", "flops")
 #: A run never solved is drawn this factor above its own budget.
 UNSOLVED_FACTOR = 1.5
