@@ -7,8 +7,10 @@
 #                  as root, it installs Debian's chromium for them first if it is missing
 #   make chromium  that step alone
 #   make execute   re-execute every chapter in place, in the pinned environment
-#   make experiments  re-run chapter 4's long-lag sweep (about half an hour on 2 cores) and
-#                  rewrite experiments/results/ (then `make execute` to update the chapter)
+#   make experiments  re-run chapter 4's long-lag sweep into _build/experiments/ (every core,
+#                  JOBS=n to change; a finished run is kept there, so an interrupted sweep
+#                  resumes) and compare every outcome with the stored experiments/results/;
+#                  STORE=1 runs it into experiments/results/ instead (then `make execute`)
 #   make notebook  open the chapters in Jupyter Notebook (installs it into .venv first)
 #   make serve     serve _build/html on http://127.0.0.1:8000
 #   make pins      check that requirements.txt resolves for the lowest promised Python
@@ -105,8 +107,14 @@ test: lint pins book chromium
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 experiments: $(STAMP)
-	$(BIN)/python experiments/long_lag.py --sweep --jobs 2
+ifdef STORE
+	$(BIN)/python experiments/long_lag.py --sweep --jobs $(JOBS)
+else
+	$(BIN)/python experiments/long_lag.py --sweep --jobs $(JOBS) \
+		--out _build/experiments/long_lag.json --compare experiments/results/long_lag.json
+endif
 
 # Jupyter Notebook is not needed to build or test the book, so only this target installs it.
 $(VENV)/.notebook-installed: requirements-notebook.txt $(STAMP)

@@ -2,7 +2,7 @@
 when one unit's gate is clamped.
 
 A unit is said to *do* something (hold the running sum, say) only if changing that
-unit, and not another, breaks it. :func:`clamp_gate` makes the intervention: unit j's
+unit, and not another, breaks it. :func:`lstm_lib.clamp_gate` makes the intervention: unit j's
 gate becomes a constant,
 
     W_gate[j, :] = 0,   b_gate[j] = logit(value)   ⇒   gate_t[j] = σ(b_gate[j]) = value
@@ -10,7 +10,7 @@ gate becomes a constant,
 at every step and for every input, the rest of the network untouched. Clamping a
 forget gate at 0.5 makes that unit forget half its cell state per step,
 ∂C_t/∂C_{t-1} = 0.5 on its own path, so what it held fades within a few steps.
-:func:`readout_shares` says which units the readout listens to.
+:func:`lstm_lib.readout_shares` says which units the readout listens to.
 
 Introduced in chapter "Learning a long dependency" (``chapters/04_long_dependency``).
 """
@@ -36,7 +36,7 @@ __all__ = [
     "unit_report",
 ]
 
-#: The gates :func:`clamp_gate` can clamp (the candidate C̃_t is not a gate).
+#: The gates :func:`lstm_lib.clamp_gate` can clamp (the candidate C̃_t is not a gate).
 CLAMPABLE_GATES = ("f", "i", "o")
 
 
@@ -111,7 +111,7 @@ def ablation_mse(
     """The MSE of ``net`` on ``(xs, y)`` with one unit's gate clamped, for each unit.
 
     Entry j is the mean squared error of the network whose LSTM has gate ``gate`` of
-    unit j clamped to ``value`` (:func:`clamp_gate`), the readout unchanged.
+    unit j clamped to ``value`` (:func:`lstm_lib.clamp_gate`), the readout unchanged.
 
     Parameters
     ----------
@@ -142,8 +142,8 @@ def ablation_mse(
 class UnitReport:
     """What each unit of a trained LSTM does for the answer, measured on held-out sequences.
 
-    ``mse``: the network's MSE; ``shares`` (H,): :func:`readout_shares`;
-    ``ablated_mse`` (H,): :func:`ablation_mse` (each unit's gate clamped in turn).
+    ``mse``: the network's MSE; ``shares`` (H,): :func:`lstm_lib.readout_shares`;
+    ``ablated_mse`` (H,): :func:`lstm_lib.ablation.ablation_mse` (each unit's gate clamped in turn).
     """
 
     mse: float
