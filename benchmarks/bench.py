@@ -378,7 +378,8 @@ product and stacks the four gates into one (4H, H+D) weight matrix, so that each
 needs one product with `h_{{t-1}}`. Its result is copied into the cache gate by gate
 (the cache holds the gates as (T, 4, B, H)), so that the element-wise work of a step,
 σ of three gates at once, tanh, the cell-state update, runs on contiguous memory: on
-a strided slice of a (B, 4H) array the same NumPy calls are markedly slower.
+a strided slice of a (B, 4H) array the same NumPy calls can be slower (by how much
+is not measured here).
 Every temporary of a step is written into a small preallocated array (`out=`), and
 `lstm_lib.lstm_backward` runs the recursion step by step on (B, ·) slices that stay
 in the processor's cache, then forms the weight gradients with one product over all

@@ -148,7 +148,7 @@ ALLOWED: dict[str, list[tuple[str, list[str]]]] = {
         ),
         (
             "the random cell's sequence has T = 40 steps",
-            ["after 40.", "its 40 random inputs", "after 40 steps", "in 40 steps"],
+            ["after 40.", "its 40 random inputs", "after 40 steps"],
         ),
         (
             "the memory task: the write at step 5, the read at step 56, so 50 steps of noise "

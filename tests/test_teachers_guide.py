@@ -6,8 +6,10 @@ autograder reads them there. The guide's points table, its rubric headings and i
 worked examples of lost points restate them, so these tests compare each with the
 master notebooks and, when one disagrees, say which line of ``teachers.md`` to change.
 The rubric's reference numbers of assignment 2 are recomputed from the solution code
-(a second); those of assignment 3 need training runs and are checked in
-``test_assignments.py``. Reads files only: no ``make assignments`` needed.
+(a second, and on other draws of its problem); the sizes of Adam's steps quoted for
+assignment 3 are measured with ``lstm_lib.optim.Adam``; the numbers of assignment 3's
+runs need training and are checked in ``test_assignments.py``. Reads files only: no
+``make assignments`` needed.
 """
 
 from __future__ import annotations
@@ -102,3 +104,99 @@ def test_rubric_numbers_of_assignment_2_reproduce():
     missing = [text for text in expected if text not in rubric]
     assert not missing, f"teachers.md, rubric of assignment 2: the solution gives {missing}"
     assert np.isfinite(list(full.values())).all()
+
+
+def _master_cell(name: str, contains: str) -> str:
+    """The one code cell of the master notebook ``name`` whose source contains ``contains``."""
+    cells = [
+        "".join(c["source"])
+        for c in teaching.read_notebook(teaching.master_notebook(name))["cells"]
+        if c["cell_type"] == "code" and contains in "".join(c["source"])
+    ]
+    assert len(cells) == 1, f"{name}: expected one code cell with {contains!r}, found {len(cells)}"
+    return cells[0]
+
+
+def _model_answer(name: str) -> str:
+    """The master's Markdown (the written questions' model answers with it), one line."""
+    master = teaching.read_notebook(teaching.master_notebook(name))
+    markdown = ["".join(c["source"]) for c in master["cells"] if c["cell_type"] == "markdown"]
+    return " ".join(" ".join(markdown).split())
+
+
+def test_rubric_other_draws_of_assignment_2():
+    # Part (c): on the students' draw (seed 1 in make_problem) the extra paths add at every
+    # bias; on other draws of the same problem they can cancel, and the full gradient at
+    # b_f = 4 falls below the direct path. Rerun the solution on seeds 2 to 6.
+    ns = teaching.run_master_code("gates_gradients", until="full[b] = float(")
+    assert all(ns["full"][b] > ns["direct"][b] for b in ns["biases"])
+    problem = _master_cell("gates_gradients", "def make_problem(")
+    solution = _master_cell("gates_gradients", "full[b] = float(")
+    assert problem.count("np.random.default_rng(1)") == 1
+    ratio = {}
+    for seed in range(2, 7):
+        exec(problem.replace("default_rng(1)", f"default_rng({seed})"), ns)
+        ns["biases"] = (4.0,)
+        exec(solution, ns)
+        ratio[seed] = ns["full"][4.0] / ns["direct"][4.0]
+    below = {seed: r for seed, r in ratio.items() if r < 1}
+    assert below, f"full / direct at b_f = 4 on seeds 2 to 6: {ratio}; none below 1"
+    rubric = " ".join(GUIDE.split("### Rubric for assignment 2", 1)[1].split("###", 1)[0].split())
+    quoted = "`np.random.default_rng(2)` or `(4)` instead of `(1)` in `make_problem`) the full "
+    quoted += f"gradient at $b_f = 4$ is {ratio[2]:.2f} and {ratio[4]:.2f} times the direct path"
+    assert ratio[2] < 1 and ratio[4] < 1 and quoted in rubric, (
+        f"teachers.md, rubric 2(c): seeds 2 and 4 give {ratio[2]:.2f} and {ratio[4]:.2f}"
+    )
+    answer = "on other draws of the same problem the full gradient at $b_f = 4$ is below the"
+    assert answer in _model_answer("gates_gradients")
+
+
+def test_rubric_adam_step_sizes_reproduce():
+    # Rubric 3(b) and the model answer: how far one step of lstm_lib's Adam (torch
+    # semantics, default betas) moves a parameter, in units of lr, measured on scalar
+    # parameters fed a chosen gradient sequence.
+    from lstm_lib import ReadoutParams
+    from lstm_lib.optim import Adam
+
+    b1, b2 = 0.9, 0.999
+    n = 5000
+    k = np.arange(n)
+    spike = np.zeros(n)
+    spike[-1] = 1.0
+    grads = np.stack(
+        [np.ones(n), (-1.0) ** k, spike, (b2 / b1) ** (k - n + 1.0)], axis=1
+    )  # steady, alternating sign, one spike at the last step, growing by b2/b1 per step
+    theta = ReadoutParams(W_y=np.zeros((1, 4)), b_y=np.zeros(1))
+    adam = Adam([theta], lr=1.0)
+    steps = np.empty((n, 4))
+    for t in range(n):
+        before = theta.W_y.copy()
+        adam.step([ReadoutParams(W_y=grads[t][None, :], b_y=np.zeros(1))])
+        steps[t] = (before - theta.W_y)[0]
+    estimate = (1 - b1) / math.sqrt(1 - b2)  # Kingma & Ba
+    supremum = estimate / math.sqrt(1 - b1**2 / b2)  # Cauchy–Schwarz, any gradient sequence
+    np.testing.assert_allclose(steps[:, 0], 1.0, rtol=1e-6)  # steady: lr per step
+    assert abs(steps[100:, 1]).max() < 0.1  # a wavering sign: much less than lr
+    assert 3.1 < steps[-1, 2] <= estimate  # an isolated spike approaches the estimate
+    growing = (b2 / b1) ** (k - 999.0)  # the same growth, the last of 1,000 steps
+    assert 5.5 < _last_step(growing[:1000]) < 6.5 and 6.5 < steps[-1, 3] <= supremum < 7.5
+    assert np.abs(steps).max() <= supremum
+    texts = {"teachers.md": " ".join(GUIDE.split()), "the model answer": _model_answer(
+        "long_dependency")}  # fmt: skip
+    quotes = (f"≈ {estimate:.2f}·lr", f"β₂/β₁ ≈ {b2 / b1:.2f}", "about 6·lr", "about 7·lr")
+    for where, text in texts.items():
+        for quoted in quotes:
+            assert quoted in text, f"{where} should say {quoted!r}"
+
+
+def _last_step(grads) -> float:
+    """The size, in units of lr, of Adam's last step on a scalar fed ``grads``."""
+    from lstm_lib import ReadoutParams
+    from lstm_lib.optim import Adam
+
+    theta = ReadoutParams(W_y=np.zeros((1, 1)), b_y=np.zeros(1))
+    adam = Adam([theta], lr=1.0)
+    for g in grads:
+        before = float(theta.W_y[0, 0])
+        adam.step([ReadoutParams(W_y=np.array([[g]]), b_y=np.zeros(1))])
+    return before - float(theta.W_y[0, 0])
