@@ -1,12 +1,14 @@
 # The two commands of the README are `make book` and `make test`; both create the
 # pinned virtual environment .venv on first use (needs only python3 and make).
-#   make book      build the HTML book into _build/html (warnings are errors)
+#   make book      build the HTML book into _build/html (warnings are errors); stops first,
+#                  saying what to run, if a chapter's stored outputs or widget state are broken
 #   make test      everything CI checks: lint, then `make book`, then unit tests, strict
 #                  nbval of every chapter and the browser tests of the built book
 #                  (tests/test_browser.py; skip them locally with PYTEST_ARGS='-m "not browser"');
 #                  as root, it installs Debian's chromium for them first if it is missing
 #   make chromium  that step alone
-#   make execute   re-execute every chapter in place, in the pinned environment
+#   make execute   re-execute the chapters in place, in the pinned environment
+#                  (all of them, or CHAPTERS=chapters/03_vanishing_gradients.ipynb)
 #   make experiments  re-run chapter 4's long-lag sweep (about half an hour on 2 cores) and
 #                  rewrite experiments/results/ (then `make execute` to update the chapter)
 #   make notebook  open the chapters in Jupyter Notebook (installs it into .venv first)
@@ -43,7 +45,7 @@ VENV_PROBLEM := $(shell test -e $(VENV) || exit 0; \
 	w=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	test "$$v" = "$$w" || echo "it was made by Python $$v, $(PYTHON) is $$w")
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
-CHAPTERS := $(wildcard chapters/*.ipynb)
+CHAPTERS ?= $(wildcard chapters/*.ipynb)
 # Everything runs with the same kernel and no GUI backend, locally and in CI.
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -66,6 +68,7 @@ $(STAMP): requirements.txt pyproject.toml
 BOOK_BUILD := jupyter-book build . --builder html -W -n --keep-going
 
 book: $(STAMP)
+	$(BIN)/python book_assets/extensions/stored_outputs.py
 	$(BIN)/$(BOOK_BUILD)
 
 lint: $(STAMP)
