@@ -14,6 +14,7 @@ import json
 
 import pytest
 import teaching
+from progress import run_once
 
 ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
 
@@ -31,8 +32,9 @@ POINTS = {
 
 @pytest.fixture(scope="session")
 def assignments():
-    result = teaching.build_assignments()
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # Once per test run, whichever pytest-xdist worker gets here first (tests/progress.py).
+    result = run_once("assignments", teaching.build_assignments)
+    assert result["returncode"] == 0, result["output"]
     return result
 
 
