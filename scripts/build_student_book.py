@@ -20,6 +20,7 @@ The exercises themselves stay. ``make book`` is unchanged and keeps the dropdown
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -127,8 +128,10 @@ def main() -> None:
              "--keep-going"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         ) as build:  # fmt: skip
-            for line in build.stdout:
-                print(line.replace(built, str(OUTPUT)), end="", flush=True)
+            for line in build.stdout:  # Sphinx names it relative to here, jupyter-book not
+                line = line.replace(built, str(OUTPUT))
+                line = line.replace(os.path.relpath(built), os.path.relpath(OUTPUT))
+                print(line, end="", flush=True)
         if build.returncode:
             raise SystemExit(f"make book-student: jupyter-book failed ({build.returncode})")
         shutil.rmtree(OUTPUT, ignore_errors=True)
