@@ -12,13 +12,15 @@ temporary folder, removes from every chapter and Markdown page
   their outputs too),
 
 drops the teacher's guide (it holds the rubric), then builds the copy as ``make book``
-does (warnings are errors, nitpicky) and copies the HTML to ``_build/student``.
+does (warnings are errors, nitpicky) and copies the HTML to ``_build/student`` (which
+the closing banner names, not the temporary copy).
 The exercises themselves stay. ``make book`` is unchanged and keeps the dropdowns.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -118,11 +120,20 @@ def main() -> None:
         shutil.copytree(ROOT, book, ignore=SKIP)
         strip_book(book)
         jupyter_book = Path(sys.executable).with_name("jupyter-book")
-        subprocess.run(
+        # jupyter-book's closing banner names the temporary copy, deleted on return: its
+        # lines are shown with the folder the edition is copied to instead.
+        built = str(book / "_build" / "html")
+        with subprocess.Popen(
             [str(jupyter_book), "build", str(book), "--builder", "html", "-W", "-n",
              "--keep-going"],
-            check=True,
-        )  # fmt: skip
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ) as build:  # fmt: skip
+            for line in build.stdout:  # Sphinx names it relative to here, jupyter-book not
+                line = line.replace(built, str(OUTPUT))
+                line = line.replace(os.path.relpath(built), os.path.relpath(OUTPUT))
+                print(line, end="", flush=True)
+        if build.returncode:
+            raise SystemExit(f"make book-student: jupyter-book failed ({build.returncode})")
         shutil.rmtree(OUTPUT, ignore_errors=True)
         shutil.copytree(book / "_build" / "html", OUTPUT)
     print(f"student edition: {OUTPUT.relative_to(ROOT)}/index.html")

@@ -19,12 +19,29 @@ BIN = Path(sys.executable).parent
 ASSIGNMENTS = ROOT / "_build" / "assignments"
 
 
-def build_assignments() -> subprocess.CompletedProcess:
-    """``make assignments``: every master notebook through ``otter assign``."""
-    return subprocess.run(
+def build_assignments() -> dict:
+    """``make assignments``: every master notebook through ``otter assign``; the exit code
+    and the end of the output."""
+    result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "build_assignments.py")],
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
+    return {"returncode": result.returncode, "output": _tail(result)}
+
+
+def build_student_book() -> dict:
+    """``make book-student``: the exit code, the end of the output, its WARNING lines."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_student_book.py")],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    out = result.stdout + result.stderr
+    warnings = [line for line in out.splitlines() if "WARNING" in line]
+    return {"returncode": result.returncode, "output": _tail(result), "warnings": warnings}
+
+
+def _tail(result: subprocess.CompletedProcess) -> str:
+    return result.stdout[-3000:] + result.stderr[-3000:]
 
 
 def student_notebook(name: str) -> Path:

@@ -1,10 +1,12 @@
 """axe-core's WCAG 2.0/2.1 A and AA rules on every page of the built book.
 
 Every page, in the theme's light and dark mode, at a laptop's width (1280 px) and a
-phone's (390 px), is audited with axe-core (bundled by ``axe-playwright-python``) in
-Chromium, once the page has settled (MathJax typeset, chapter 3's slider rendered). Any
-violation fails, listed by page, rule and element; ``EXCEPTIONS`` is where an accepted
-one would go, each with its reason (it is empty: the book has none).
+phone's (390 px), must fit the width (the page never scrolls sideways: long names in the
+API page and the index break, ``book_assets/a11y/a11y.css``) and is audited with axe-core
+(bundled by ``axe-playwright-python``) in Chromium, once the page has settled (MathJax
+typeset, chapter 3's slider rendered). Any violation fails, listed by page, rule and
+element; ``EXCEPTIONS`` is where an accepted one would go, each with its reason (it is
+empty: the book has none).
 
 The colour mode is chosen as the theme itself does (pydata-sphinx-theme, under
 sphinx-book-theme): its inline script reads ``localStorage`` "mode" and "theme" before
@@ -70,9 +72,17 @@ def test_no_axe_violations(book, server, browser, axe_script, mode, width):
                 page.get_by_role("slider").first.wait_for(timeout=20_000)
             theme = page.evaluate(_SETTLED)
             assert theme == mode, f"{name}: data-theme is {theme!r}, asked for {mode!r}"
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                problems.append(f"{name}: the page is {wide} px wide at {width} px")
             page.evaluate(axe_script)
             options = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
-            result = page.evaluate(f"axe.run(document, {json.dumps(options)})")
+            # A bound on the audit, so that a stuck page fails here rather than hanging CI.
+            result = page.evaluate(
+                f"Promise.race([axe.run(document, {json.dumps(options)}), new Promise("
+                "(_, no) => setTimeout(() => no(new Error('axe.run: no result in 120 s')),"
+                " 120000))])"
+            )
             audited += 1
             for violation in result["violations"]:
                 for node in violation["nodes"]:

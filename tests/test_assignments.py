@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import teaching
+from progress import run_once
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,8 +29,9 @@ POINTS = {name: teaching.master_points(name) for name in ASSIGNMENTS}
 
 @pytest.fixture(scope="session")
 def assignments():
-    result = teaching.build_assignments()
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # Once per test run, whichever pytest-xdist worker gets here first (tests/progress.py).
+    result = run_once("assignments", teaching.build_assignments)
+    assert result["returncode"] == 0, result["output"]
     return result
 
 

@@ -1,5 +1,6 @@
-"""The Makefile fails early and clearly, repairs a broken .venv (issue 14, items 1-2), and
-gets Chromium for the browser tests before running them (issue 17).
+"""The Makefile fails early and clearly, repairs a broken .venv (issue 14, items 1-2), gets
+Chromium for the browser tests before running them (issue 17), lists its targets, serves
+on a free port and starts JupyterLab as root (issue 26).
 
 Each check runs ``make -n`` (print, do not run) in a scratch copy of the Makefile, or
 real ``make`` there with fake ``id`` and ``apt-get`` on the PATH, so nothing is installed.
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 @pytest.fixture
 def scratch(tmp_path):
-    for name in ("Makefile", "requirements.txt", "pyproject.toml"):
+    for name in ("Makefile", "requirements.txt", "requirements-notebook.txt", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "binder", tmp_path / "binder")
     return tmp_path
 
 
@@ -76,7 +78,8 @@ def test_make_test_gets_chromium_before_the_tests(scratch):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "apt-get install -y -q chromium" in out and "playwright install" not in out
-    assert out.index("apt-get install -y -q chromium") < out.index("-m pytest tests chapters")
+    pytest_line = out.index("-m pytest -n auto tests chapters")
+    assert out.index("apt-get install -y -q chromium") < pytest_line
 
 
 @pytest.mark.parametrize("uid", ["0", "1000"])
@@ -110,3 +113,60 @@ def test_make_chromium_installs_it_only_as_root(scratch, uid):
     else:
         assert not log.exists()
         assert "no chromium: the browser tests will be skipped" in result.stdout
+
+
+def test_make_help_lists_every_target_of_the_readme():
+    result = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("make ")}
+    readme = (ROOT / "README.md").read_text()
+    named = {m for m in ("book", "test", "notebook", "serve", "execute", "book-student")}
+    assert named <= listed, named - listed
+    assert all(f"make {t}" in readme for t in named)
+
+
+def test_make_serve_says_when_the_port_is_taken(scratch):
+    import socket
+
+    (scratch / "_build" / "html").mkdir(parents=True)
+    (scratch / "_build" / "html" / "index.html").write_text("<p>book</p>")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            ["make", "serve", f"PORT={port}", f"PYTHON={sys.executable}"],
+            cwd=scratch, capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+    assert result.returncode != 0
+    assert f"port {port} is taken" in result.stdout and f"PORT={port + 1}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("uid", ["0", "1000"])
+def test_make_notebook_opens_jupyterlab_at_the_chapters_as_root_too(scratch, uid):
+    bin_dir = scratch / "bin"
+    bin_dir.mkdir()
+    _script(bin_dir / "id", f"echo {uid}")
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(scratch)}
+    result = subprocess.run(
+        ["make", "-n", "notebook", f"PYTHON={sys.executable}"],
+        cwd=scratch, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (line,) = [x for x in result.stdout.replace("\\\n", " ").splitlines() if "jupyter lab" in x]
+    assert ".venv-notebook/bin/jupyter lab" in line and "default_url=/lab/tree/chapters" in line
+    assert ("--allow-root" in line) == (uid == "0")
+
+
+def test_make_test_builds_the_notebook_environment_and_runs_pytest_in_parallel(scratch):
+    """The JupyterLab test needs .venv-notebook (Binder's environment): `make test` creates
+    it before pytest, and runs pytest on xdist workers (tests/progress.py groups nbval)."""
+    result = make(scratch, f"PYTHON={sys.executable}", "test")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    env = out.index("pip install --quiet -r requirements-notebook.txt")
+    assert env < out.index("-m pytest -n auto tests chapters")
+    assert "jupyter_server_config.py .venv-notebook/etc/jupyter/" in out
+    assert "overrides.json .venv-notebook/share/jupyter/lab/settings/overrides.json" in out
+    assert "-r $f" in out and "binder/requirements.txt" in out  # make pins: both files
