@@ -153,11 +153,13 @@ test: lint pins book notebook-env chromium
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_chapters.py $(CHAPTERS)
 
+# The sweep's processes: JOBS, or every core when JOBS is pytest-xdist's auto.
+SWEEP_JOBS = $(if $(filter auto,$(JOBS)),$(shell nproc 2>/dev/null || echo 2),$(JOBS))
 experiments: $(STAMP)
 ifdef STORE
-	$(BIN)/python experiments/long_lag.py --sweep --jobs $(JOBS)
+	$(BIN)/python experiments/long_lag.py --sweep --jobs $(SWEEP_JOBS)
 else
-	$(BIN)/python experiments/long_lag.py --sweep --jobs $(JOBS) \
+	$(BIN)/python experiments/long_lag.py --sweep --jobs $(SWEEP_JOBS) \
 		--out _build/experiments/long_lag.json --compare experiments/results/long_lag.json
 endif
 

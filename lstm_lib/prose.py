@@ -8,7 +8,7 @@ depend on the last bits of a BLAS kernel; :func:`paste_power_of_ten` glues a sma
 large number as text in the book's notation (``3.1 · 10⁻⁷``), which a format
 specification cannot produce. Nothing is displayed in the notebook.
 
-Needs myst-nb (installed with the book's requirements); importing ``lstm_lib`` does not.
+Needs IPython (in every Jupyter kernel), not myst-nb; importing ``lstm_lib`` needs neither.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["paste", "paste_power_of_ten", "power_of_ten", "rounded"]
+__all__ = ["GLUE_PREFIX", "glue_hidden", "paste", "paste_power_of_ten", "power_of_ten", "rounded"]
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 _NBSP = "\u00a0"  # no line break inside 3 · 10⁻⁷
@@ -52,10 +52,29 @@ def power_of_ten(value, digits: int = 2) -> str:
     return f"{mantissa.replace('-', '−')}{_NBSP}·{_NBSP}{power}"
 
 
-def _glue(name: str, value) -> None:
-    from myst_nb import glue
+#: The MIME prefix under which myst-nb's ``glue(..., display=False)`` stores a value, and
+#: where its ``{glue:text}`` role looks for it when the book is built.
+GLUE_PREFIX = "application/papermill.record/"
 
-    glue(name, value, display=False)
+
+def glue_hidden(name: str, value) -> None:
+    """Store ``value`` under ``name`` in the cell's outputs, exactly as myst-nb's
+    ``glue(name, value, display=False)`` does, without importing myst-nb.
+
+    The book is built with myst-nb, which reads these outputs; the notebook environment
+    (Binder, ``make notebook``) runs the chapters without it, and there the stored
+    value is simply not shown.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def _glue(name: str, value) -> None:
+    glue_hidden(name, value)
 
 
 def paste(name: str, value, digits: int = 4) -> None:

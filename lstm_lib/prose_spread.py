@@ -7,7 +7,7 @@ book's notation (:func:`number_text`: ``0.42``, ``130``, ``1.4 · 10⁻³⁴``),
 :func:`median_and_range` writes them for a printed table. The median is
 :func:`lstm_lib.spread`'s, taken on log10 of the values. Built on ``lstm_lib.prose``.
 
-Needs myst-nb for the glue (installed with the book's requirements); importing
+Needs IPython for the glue (in every Jupyter kernel), not myst-nb; importing
 ``lstm_lib`` does not import this module.
 """
 
@@ -59,9 +59,9 @@ def median_and_range(values, digits: int = 2) -> str:
 
 def paste_text(name: str, text: str) -> None:
     """Glue the string ``text`` under ``name``, for ``{glue:text}`name```; nothing shown."""
-    from myst_nb import glue
+    from lstm_lib.prose import glue_hidden
 
-    glue(name, str(text), display=False)
+    glue_hidden(name, str(text))
 
 
 def paste_spread(name: str, values, digits: int = 2) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("myst_nb")
-
 from lstm_lib.prose_spread import median_and_range, number_text, paste_spread
 
 
@@ -39,8 +37,29 @@ def test_median_and_range_uses_the_log_median():
 
 def test_paste_spread_glues_median_smallest_and_largest(monkeypatch):
     glued = {}
-    import myst_nb
+    import lstm_lib.prose
 
-    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.update({name: value}))
+    monkeypatch.setattr(
+        lstm_lib.prose, "glue_hidden", lambda name, value: glued.update({name: value})
+    )
     paste_spread("ratio", np.array([0.036, 0.42, 130.0]))
     assert glued == {"ratio": "0.42", "ratio_min": "0.036", "ratio_max": "130"}
+
+
+def test_glue_hidden_stores_what_myst_nb_glue_stores(monkeypatch):
+    """The chapters glue without myst-nb (the notebook environment has none): the stored
+    output must be the very one myst-nb's glue(..., display=False) writes."""
+    import IPython.display
+
+    from lstm_lib.prose import glue_hidden
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    glue_hidden("x", 0.42)
+    import myst_nb
+    import myst_nb.ext.glue as glue_module
+
+    monkeypatch.setattr(glue_module, "ipy_display", lambda *a, **k: shown.append((a, k)))
+    myst_nb.glue("x", 0.42, display=False)
+    assert shown[0] == shown[1]
+    assert shown[0][0][0] == {"application/papermill.record/text/plain": "0.42"}
