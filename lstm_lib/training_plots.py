@@ -100,11 +100,11 @@ def plot_training_need(ax, sweep: Sweep, network: str, measure: str = "iteration
         budget = np.array([r["max_iterations"] for r in runs]) * scale
         x = T * np.exp(0.05 * slot + 0.012 * (np.arange(len(runs)) - (len(runs) - 1) / 2))
         ok = np.isfinite(n)
-        ax.scatter(x[ok], n[ok], s=22, color=style["color"], marker=style["marker"], zorder=3)
+        ax.scatter(x[ok], n[ok], s=16, color=style["color"], marker=style["marker"], zorder=3)
         ax.scatter(
             x[~ok],
             budget[~ok] * UNSOLVED_FACTOR,
-            s=22,
+            s=16,
             facecolors="none",
             edgecolors=style["color"],
             marker=style["marker"],
