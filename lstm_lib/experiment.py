@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,7 @@ class Sweep:
     @classmethod
     def load(cls, path: str | os.PathLike) -> Sweep:
         """Read ``long_lag.json`` as written by ``experiments/long_lag.py --sweep``."""
-        payload = json.loads(open(path, encoding="utf-8").read())
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
         runs, tuning = payload.pop("runs"), payload.pop("tuning_runs")
         return cls(runs=runs, tuning_runs=tuning, meta=payload)
 
