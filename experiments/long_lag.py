@@ -319,7 +319,8 @@ def run_all(
     runs_dir.mkdir(parents=True, exist_ok=True)
     pending = [c for c in configs if not (runs_dir / f"{run_name(c)}.json").exists()]
     pending.sort(key=_cost, reverse=True)
-    with tqdm(total=len(configs), initial=len(configs) - len(pending), desc=label, unit="run") as bar:
+    done = len(configs) - len(pending)
+    with tqdm(total=len(configs), initial=done, desc=label, unit="run") as bar:
         for record in _results(pending, out_dir, jobs, scheduler):
             path = runs_dir / f"{run_name(record)}.json"
             path.write_text(json.dumps(record, indent=1) + "\n")
