@@ -213,7 +213,7 @@ def run_name(config: dict) -> str:
 
 
 def _config(network: str, steps: int, seed: int, lr: float, **extra) -> dict:
-    model, forget_bias, rnn_init = NETWORKS.get(network) or ("lstm", extra.pop("forget_bias"), None)
+    model, forget_bias, rnn_init = NETWORKS[network]
     return {
         "model": model,
         "steps": steps,
@@ -265,7 +265,7 @@ def run_configurations(chosen: dict[str, float]) -> list[dict]:
         for s in SEEDS
     ]
     configs += [
-        _config("lstm-b", BIAS_SWEEP_T, s, chosen["lstm"], forget_bias=b)
+        {**_config("lstm", BIAS_SWEEP_T, s, chosen["lstm"]), "forget_bias": b}
         for b in BIAS_SWEEP
         for s in SEEDS
     ]
