@@ -52,12 +52,24 @@ LIVE_KNOWN = [
 ]
 #: Typeset math: jupyterlab-myst draws it with KaTeX.
 MATH = ".jp-Notebook .katex"
+#: An exercise as jupyterlab-myst draws it.
+EXERCISE = ".jp-Notebook aside.myst-exercise"
+#: A solution's first part as a closed dropdown.
+SOLUTION = ".jp-Notebook details.myst-exercise:not([open])"
 #: Test-only JupyterLab settings: every cell in the page (so the whole text can be read)
 #: and no autosave (the copy is thrown away anyway).
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
+
+
+def _exercises_in_source() -> int:
+    """How many ``{exercise}`` directives chapter 3's Markdown cells hold."""
+    nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
+    return sum(
+        "".join(c["source"]).count("{exercise}") for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
 
 
 def _free_port() -> int:
@@ -189,8 +201,17 @@ def chapter(jupyterlab, browser):
     view = Chapter(page, jupyterlab["runtime"])
     page.goto(jupyterlab["url"] + f"lab/tree/{CHAPTER}", wait_until="load")
     page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .myst", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook .myst-exercise", timeout=30_000)
+    # jupyterlab-myst renders the cells one by one: wait for all of the chapter's exercises
+    # and its math, not the first one (under load the rest arrive seconds later)
+    page.wait_for_function(
+        f"document.querySelectorAll({EXERCISE!r}).length >= {_exercises_in_source()}",
+        timeout=60_000,
+    )
     page.wait_for_function(f"document.querySelectorAll({MATH!r}).length > 20", timeout=30_000)
+    page.wait_for_function(
+        f"document.querySelectorAll({SOLUTION!r}).length >= {_exercises_in_source()}",
+        timeout=30_000,
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield view
     page.screenshot(path=ARTIFACTS / "jupyterlab-chapter3-end.png")
@@ -203,8 +224,8 @@ def test_the_myst_renders(chapter):
            if s in text]  # fmt: skip
     assert not raw, f"raw MyST in JupyterLab: {raw}"
     math = chapter.page.locator(MATH).count()
-    exercises = chapter.page.locator(".jp-Notebook aside.myst-exercise").count()
-    assert math > 20 and exercises >= 3, (math, exercises)
+    exercises = chapter.page.locator(EXERCISE).count()
+    assert math > 20 and exercises == _exercises_in_source() >= 3, (math, exercises)
     chapter.page.locator(".jp-Notebook .myst-exercise").first.scroll_into_view_if_needed()
     chapter.page.screenshot(path=ARTIFACTS / "jupyterlab-exercises.png")
 
@@ -237,7 +258,7 @@ def test_every_solution_is_collapsed_before_and_after_running(chapter):
         text = " ".join(chapter.text().split())
         shown = [p for p in phrases if p in text] + [c for c in code if " ".join(c.split()) in text]
         assert not shown, f"solution text visible in JupyterLab ({when}): {shown[:3]}"
-        closed = chapter.page.locator(".jp-Notebook details.myst-exercise:not([open])").count()
+        closed = chapter.page.locator(SOLUTION).count()
         assert closed >= 3, f"{closed} closed solution dropdowns ({when})"
     bars = chapter.page.locator(".jp-Notebook .jp-Cell .jp-Placeholder").all_inner_texts()
     assert bars and all("of the solution above: click" in b for b in bars), bars[:3]
