@@ -67,9 +67,8 @@ SETTINGS = {
 def _exercises_in_source() -> int:
     """How many ``{exercise}`` directives chapter 3's Markdown cells hold."""
     nb = json.loads((ROOT / CHAPTER).read_text(encoding="utf-8"))
-    return sum(
-        "".join(c["source"]).count("{exercise}") for c in nb["cells"] if c["cell_type"] == "markdown"
-    )
+    markdown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return sum(source.count("{exercise}") for source in markdown)
 
 
 def _free_port() -> int:
