@@ -2,12 +2,14 @@
 
 A pytest plugin (``pyproject.toml``: ``-p progress``):
 
-* **one notebook, one worker**: under pytest-xdist (``make test`` runs ``-n auto``) each
-  chapter's nbval cells get the notebook's ``xdist_group``, so its cells run in order in
-  one kernel on one worker (``--dist loadgroup``, set here when ``-n`` is given);
+* **one notebook, one worker**: under pytest-xdist (``make test`` runs ``-n auto``) a
+  chapter's nbval cells are one unit of work (``scope_of``), so they run in order in one
+  kernel on one worker; so are the tests of the JupyterLab module (one server);
 * **slowest first**: the tests that take a minute or more on a 2-core machine (chapter 4
   under nbval, the assignments' training, the accessibility audits) are sent to the
-  workers first, so the run does not end with one worker busy and the other idle;
+  workers first, one at a time (a worker holds one test besides the one it runs), so
+  the run does not end with one worker busy and the other idle;
+* **one BLAS thread per worker** (``BLAS_THREADS``), unless the environment says otherwise;
 * **a heartbeat**: every ``HEARTBEAT`` seconds, a line names each test that has been
   running for longer than that, with its time so far, so a long step never looks hung.
 
@@ -41,28 +43,23 @@ SLOW_FIRST = (
     "tests/test_assignments.py::test_grading_the_solution_gives_full_marks[long_dependency]",
     "tests/test_accessibility.py",
     "tests/test_assignments.py::test_grading_the_student_notebook_unchanged_gives_zero[long",
+    "tests/test_experiments.py::test_a_stored_run_is_reproduced_by_the_command[rnn",
     "tests/test_browser.py::test_every_page",
 )
 _RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 
 
-def _is_nbval(item: pytest.Item) -> bool:
-    return type(item).__name__ == "IPyNbCell"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_cmdline_main(config: pytest.Config) -> None:
-    """``-n N``: loadgroup (xdist's default, load, would split a notebook), in the order of
-    the collection (xdist would start the groups with the most tests, the notebooks,
-    before the slow single tests)."""
-    if getattr(config.option, "numprocesses", None):
-        if config.option.dist == "no":
-            config.option.dist = "loadgroup"
-        config.option.loadscopereorder = False
+#: The BLAS's own threads, per worker, under ``-n N``: one, because N workers already use
+#: the cores, and OpenBLAS's threads spin while they wait (2 workers x 2 threads on 2 cores
+#: made the assignments' training runs several times slower).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     global _RUN_ID
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        for var in BLAS_THREADS:  # before the workers (and their kernels) start
+            os.environ.setdefault(var, "1")
     workerinput = getattr(config, "workerinput", None)
     if workerinput:
         _RUN_ID = workerinput["testrunuid"]
@@ -72,16 +69,54 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if _is_nbval(item):
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-
     def rank(item: pytest.Item) -> int:
         return next(
             (k for k, p in enumerate(SLOW_FIRST) if item.nodeid.startswith(p)), len(SLOW_FIRST)
         )
 
     items.sort(key=rank)  # stable: nbval cells keep their order
+
+
+#: Test modules whose tests share one expensive module fixture (a JupyterLab server): one
+#: worker runs all of a module's tests. Each notebook is one too (its cells share a kernel).
+ONE_WORKER = ("tests/test_jupyterlab.py",)
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit of work a test belongs to: its notebook, its module if in ``ONE_WORKER``,
+    else the test alone."""
+    path = nodeid.split("::", 1)[0]
+    return path if path.endswith(".ipynb") or path in ONE_WORKER else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under ``-n N``: the units of ``scope_of`` in the order of the collection, and a worker
+    holds one test besides the one it runs (xdist's own loadgroup groups by an ``@group``
+    suffix it writes into the node id, which pytest 9.2 no longer lets it write, so it
+    silently split the notebooks' cells between workers, pytest-xdist#1386; and it queues
+    up to three tests, so one worker took all four accessibility audits while the other
+    sat idle for half the run)."""
+    if config.option.dist not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneAhead(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(nodeid)
+
+        def _reschedule(self, node) -> None:
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+                return
+            # A worker runs a test once it knows the next one: one queued is the minimum.
+            if self._pending_of(self.assigned_work[node]) <= 1:
+                self._assign_work_unit(node)
+
+    config.option.loadscopereorder = False  # SLOW_FIRST's order, not the biggest unit first
+    return OneAhead(config, log)
 
 
 class Heartbeat:

@@ -37,7 +37,7 @@ import pytest
 from browser_helpers import ARTIFACTS, ROOT, SLIDER_DESCRIPTION
 from slider_page import _DISPLAYED_FRAME, library_frames, stored_slider
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
+pytestmark = pytest.mark.browser  # one worker runs this module: tests/progress.py ONE_WORKER
 
 NB_VENV = ROOT / ".venv-notebook"
 CHAPTER = "chapters/03_vanishing_gradients.ipynb"
