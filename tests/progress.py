@@ -77,9 +77,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=rank)  # stable: nbval cells keep their order
 
 
-#: Test modules whose tests share one expensive module fixture (a JupyterLab server): one
+#: Test modules whose tests share one module fixture that must run once (a JupyterLab
+#: server; the package build, which writes ./build and the egg-info in the tree): one
 #: worker runs all of a module's tests. Each notebook is one too (its cells share a kernel).
-ONE_WORKER = ("tests/test_jupyterlab.py",)
+ONE_WORKER = ("tests/test_jupyterlab.py", "tests/test_packaging.py")
 
 
 def scope_of(nodeid: str) -> str:

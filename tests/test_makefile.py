@@ -172,12 +172,12 @@ def test_make_test_builds_the_notebook_environment_and_runs_pytest_in_parallel(s
     assert "-r $f" in out and "binder/requirements.txt" in out  # make pins: both files
 
 
-def test_a_notebook_and_the_jupyterlab_module_are_each_one_unit_of_work():
+def test_a_notebook_and_a_module_with_a_run_once_fixture_are_each_one_unit_of_work():
     from progress import scope_of
 
     cells = [scope_of(f"chapters/04_long_dependency.ipynb::Cell {k}") for k in (0, 1, 27)]
     assert cells == ["chapters/04_long_dependency.ipynb"] * 3
-    lab = {scope_of(f"tests/test_jupyterlab.py::{t}") for t in ("test_a", "test_b[x]")}
-    assert lab == {"tests/test_jupyterlab.py"}
+    for module in ("tests/test_jupyterlab.py", "tests/test_packaging.py"):
+        assert {scope_of(f"{module}::{t}") for t in ("test_a", "test_b[x]")} == {module}
     alone = ["tests/test_lstm.py::test_a[1]", "tests/test_lstm.py::test_a[2]"]
     assert [scope_of(t) for t in alone] == alone
