@@ -98,3 +98,30 @@ def number(name: str, got, expected: float, *, rtol: float, atol: float = 0.0,
     got = float(got)
     if not (got - expected).__abs__() <= atol + rtol * expected.__abs__():
         fail(f"{name}{where}: expected {expected:.10g} (within {rtol:g} relative), got {got:.10g}")
+
+
+def settings(value, budget: dict) -> dict:
+    """Assignment 3's settings as plain numbers (a copy), within the budget's sizes."""
+    keys = ["batch_size", "forget_bias", "hidden_size", "lr", "max_norm"]
+    if not isinstance(value, dict) or sorted(value) != keys:
+        got = sorted(value) if isinstance(value, dict) else type(value).__name__
+        fail(f"settings: expected a dict with the keys {keys}, got {got}")
+    out = {}
+    for key, most in (("hidden_size", budget["max_hidden_size"]),
+                      ("batch_size", budget["max_batch_size"])):  # fmt: skip
+        v = value[key]
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 1 <= v <= most:
+            fail(f"settings[{key!r}]: expected an integer from 1 to {most}, got {v!r}")
+        out[key] = int(v)
+    for key in ("forget_bias", "lr"):
+        v = value[key]
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not float(v) == float(v):
+            fail(f"settings[{key!r}]: expected a number, got {v!r}")
+        out[key] = float(v)
+    v = value["max_norm"]
+    if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0):
+        fail(f"settings['max_norm']: expected a positive number or None, got {v!r}")
+    out["max_norm"] = None if v is None else float(v)
+    if not out["lr"] > 0:
+        fail(f"settings['lr']: expected a positive number, got {out['lr']!r}")
+    return out
