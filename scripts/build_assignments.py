@@ -110,6 +110,25 @@ def student_requirements() -> str:
     return head + "\n".join([numpy, *pins]) + "\n"
 
 
+def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
+    """A copy of the autograder zip whose test files first put back NumPy's functions a
+    notebook may have rebound and withhold lstm_lib's ``withheld`` functions
+    (``_grading.repair``, ``_grading.withheld``): the public tests, which the grader runs
+    again, are guarded too. The student notebook's copies of the public tests are unchanged."""
+    prologue = (
+        "# make assignments: NumPy's own functions back; lstm_lib's own answers withheld\n"
+        "from _grading.repair import repair_numpy\n"
+        "from _grading.withheld import withhold_while_grading\n\n"
+        f"repair_numpy()\nwithhold_while_grading({tuple(withheld)!r})\n\n"
+    )
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if re.fullmatch(r"tests/\w+\.py", item.filename):
+                data = prologue.encode() + data
+            zout.writestr(item, data)
+
+
 def build(name: str, output: Path = OUTPUT, variant: int | None = None) -> Path:
     """Run ``otter assign`` on one master notebook; returns ``output / name``."""
     source = SOURCES / name
@@ -141,7 +160,9 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None) -> Path:
         )
     # otter names the zip after the time of the build; a stable name is easier to upload.
     (zip_path,) = (result / "autograder").glob("*-autograder_*.zip")
-    zip_path.rename(result / "autograder" / f"{name}-autograder.zip")
+    guard_tests(zip_path, result / "autograder" / f"{name}-autograder.zip",
+                      getattr(ref, "WITHHELD", ()))  # fmt: skip
+    zip_path.unlink()
     student = result / "student"
     with zipfile.ZipFile(student / f"{name}-student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(student.rglob("*")):

@@ -5,6 +5,11 @@ loaded ``lstm_lib`` module, under any alias the notebook gave it: the function o
 the same) for code that records the call and raises. The student's function runs; the
 names it reached are returned; the code is restored. A function that delegates to the
 library therefore fails the test that ran it, with a message naming the function.
+
+``withhold_while_grading(names)`` does the same for good: ``make assignments`` puts a call
+to it at the top of every test file of the autograder zip (the assignment's
+``WITHHELD``), so that the public tests, which the grader runs again, see the library
+withheld too, and a delegating function scores nothing on the whole question.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ def _withheld_function(*args, **kwargs):
     # Runs with the library module's globals: builtins only.
     name = __import__("sys")._getframe().f_code.co_name
     __import__("_grading.withheld", fromlist=["CALLS"]).CALLS.append(name)
-    raise PermissionError(f"lstm_lib.{name} is withheld while this question is graded")
+    raise PermissionError(
+        f"lstm_lib.{name} is the library's own answer to this question and is withheld while "
+        "grading: write it yourself with NumPy"
+    )
 
 
 def _functions(name: str) -> list[types.FunctionType]:
@@ -44,6 +52,17 @@ def _functions(name: str) -> list[types.FunctionType]:
     return list(found.values())
 
 
+def _withhold(fn: types.FunctionType, name: str) -> None:
+    fn.__code__ = _withheld_function.__code__.replace(co_name=name)
+
+
+def withhold_while_grading(names) -> None:
+    """From now on, in this kernel, every lstm_lib function in ``names`` fails when called."""
+    for name in names:
+        for fn in _functions(name):
+            _withhold(fn, name)
+
+
 @contextlib.contextmanager
 def withheld(names):
     """Within the block, calling any lstm_lib function in ``names`` fails and is recorded."""
@@ -51,7 +70,7 @@ def withheld(names):
     for name in names:
         for fn in _functions(name):
             saved.append((fn, fn.__code__))
-            fn.__code__ = _withheld_function.__code__.replace(co_name=name)
+            _withhold(fn, name)
     calls: list[str] = []
     CALLS.clear()
     try:

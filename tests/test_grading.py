@@ -1,0 +1,159 @@
+"""The autograders against submissions that probe them, graded with ``make grade``'s own
+machinery (issue 25).
+
+For each assignment every kind of submission in ``grading_cases.py`` (the notebook handed
+out unchanged, the solution, one that delegates to lstm_lib, one that patches the library
+or NumPy, one that types in a computed number, one that takes the shortcut, one with a
+consistent slip in the forward pass, one right for a batch of one row only, ...) is
+written into one folder, and the folder is graded in one call of ``scripts/grade.py``
+(``make grade``), two workers. Each test then reads the gradebook and the feedback: the
+exact points per question, the tests that must fail, a phrase of the feedback. A broken
+notebook and one that runs forever get 0 with the reason; two variants of the
+assignments give different expected values and both grade their solution at full marks.
+"""
+
+from __future__ import annotations
+
+import csv
+import pickle
+import sys
+import zipfile
+
+import pytest
+import teaching
+from grading_cases import EXPECTED, SUBMISSIONS, write_submissions
+from progress import run_once
+
+sys.path.insert(0, str(teaching.ROOT / "scripts"))
+import grade as grader  # noqa: E402 (scripts/grade.py, make grade)
+
+ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
+JOBS = 2
+
+
+@pytest.fixture(scope="session")
+def assignments():
+    result = run_once("assignments", teaching.build_assignments)
+    assert result["returncode"] == 0, result["output"]
+    return result
+
+
+def _grade_all(name: str) -> dict:
+    folder = teaching.ROOT / "_build" / "test-grading" / name
+    write_submissions(name, folder / "submissions")
+    graded = grader.grade(name, folder / "submissions", folder / "out", jobs=JOBS, timeout=900)
+    return {g.student: {"scores": g.scores, "outputs": g.outputs, "problem": g.problem,
+                        "seconds": g.seconds} for g in graded}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def graded(assignments):
+    """Every submission kind of every assignment, graded once per test run."""
+    return {name: run_once(f"graded-{name}", lambda n=name: _grade_all(n)) for name in ASSIGNMENTS}
+
+
+def _lost(name: str, failing: str) -> dict[str, float]:
+    """Points lost per question when the tests (or whole questions) in ``failing`` fail."""
+    questions = teaching.master_questions(name)
+    lost = {q: 0.0 for q, v in questions.items() if not v["manual"]}
+    for q in lost:
+        for func, points, _ in questions[q]["tests"]:
+            if q in failing.split() or func in failing.split():
+                lost[q] += points
+    return lost
+
+
+CASES = [(name, kind) for name in ASSIGNMENTS for kind in SUBMISSIONS[name]]
+
+
+@pytest.mark.parametrize(("name", "kind"), CASES, ids=[f"{n}-{k}" for n, k in CASES])
+def test_grading_gives_the_expected_points(graded, name, kind):
+    points = teaching.master_points(name)
+    result = graded[name][kind]
+    assert result["problem"] == "", f"{name}/{kind}: not graded: {result['problem']}"
+    if kind == "unchanged":
+        expected = {q: 0.0 for q in points}
+    elif kind == "solution":
+        expected = dict(points)
+    else:
+        failing, phrase = EXPECTED[name][kind]
+        lost = _lost(name, failing)
+        expected = {q: points[q] - lost[q] for q in points}
+        feedback = "\n".join(result["outputs"].values())
+        assert phrase in feedback, f"{name}/{kind}: the feedback should say {phrase!r}:\n{feedback}"
+    assert result["scores"] == expected, f"{name}/{kind}: {result['outputs']}"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_failure_says_what_was_checked(graded, name):
+    # No bare AssertionError and no NameError of a missing grader: every failed test
+    # case of the unchanged notebook and of the probes comes with a message.
+    for kind, result in graded[name].items():
+        for q, text in result["outputs"].items():
+            assert "AssertionError\n" not in text + "\n" and "AssertionError: \n" not in text
+            assert "name 'grader' is not defined" not in text, f"{name}/{kind}/{q}"
+
+
+def test_gradebook_and_feedback_files(graded):
+    out = teaching.ROOT / "_build" / "test-grading" / "lstm_cell" / "out"
+    with open(out / "gradebook.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert set(rows) == set(SUBMISSIONS["lstm_cell"])
+    assert rows["solution"]["total"] == rows["solution"]["max"] == "20"
+    assert rows["unchanged"]["total"] == "0"
+    assert list(rows["solution"])[1:5] == list(teaching.master_points("lstm_cell"))
+    text = (out / "feedback" / "library.txt").read_text()
+    assert "library.txt" not in text and "is the library's own answer" in text
+
+
+def test_a_broken_and_a_hanging_notebook_get_zero_with_the_reason(assignments, tmp_path):
+    submissions = tmp_path / "in"
+    submissions.mkdir()
+    (submissions / "broken.ipynb").write_text("{ not json")
+    nb = teaching.read_notebook(teaching.student_notebook("lstm_cell"))
+    nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [],
+                           "execution_count": None, "source": "while True:\n    pass"})  # fmt: skip
+    (submissions / "hangs.ipynb").write_text(__import__("json").dumps(nb))
+    graded = {g.student: g for g in grader.grade("lstm_cell", submissions, tmp_path / "out",
+                                                 jobs=JOBS, timeout=20)}  # fmt: skip
+    assert graded["broken"].problem.startswith("not a notebook (invalid JSON")
+    assert graded["hangs"].problem == "timed out: still running after 20 s"
+    assert graded["hangs"].seconds < 40
+    rows = list(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
+    assert [(r["student"], r["total"]) for r in rows] == [("broken", "0"), ("hangs", "0")]
+    assert "Not graded: timed out" in (tmp_path / "out" / "feedback" / "hangs.txt").read_text()
+
+
+def _expected_of(path) -> dict:
+    with zipfile.ZipFile(path) as zf:
+        return pickle.loads(zf.read("files/_grading/expected.pkl"))
+
+
+def _variant(name: str, variant: int) -> dict:
+    out = teaching.ROOT / "_build" / "test-grading" / f"variant-{variant}"
+    build = __import__("build_assignments")
+    path = build.build(name, out, variant)
+    folder = out / "submissions" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "solution.ipynb").write_bytes((path / "autograder" / f"{name}.ipynb").read_bytes())
+    (g,) = grader.grade(name, folder, out / "grades" / name, jobs=1, timeout=900,
+                        autograder=path / "autograder" / f"{name}-autograder.zip")  # fmt: skip
+    return {"scores": g.scores, "problem": g.problem}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_two_variants_differ_and_both_grade_the_solution_in_full(graded, name):
+    default = _expected_of(teaching.autograder_zip(name))
+    result = run_once(f"variant-2027-{name}", lambda: _variant(name, 2027))
+    assert result["problem"] == ""
+    assert result["scores"] == teaching.master_points(name), "variant 2027: solution not in full"
+    assert graded[name]["solution"]["scores"] == teaching.master_points(name)
+    zip_2027 = teaching.ROOT / "_build" / "test-grading" / "variant-2027" / name / "autograder"
+    other = _expected_of(zip_2027 / f"{name}-autograder.zip")
+    assert other["constants"] != default["constants"]
+    differs = {
+        "lstm_cell": lambda e: e["single"][1]["h_t"].tolist(),
+        "gates_gradients": lambda e: (e["full"][4.0], e["c_T_forget_half"].tolist()),
+        "long_dependency": lambda e: e["hidden_seeds"],
+    }[name]
+    assert differs(other) != differs(default), f"{name}: variant 2027 has last term's values"
