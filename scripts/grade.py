@@ -65,8 +65,13 @@ def questions(autograder: Path) -> dict[str, float]:
     return points
 
 
-def grade_one(notebook: Path, autograder: Path, timeout: float) -> Graded:
-    """``otter run`` on one notebook, in a fresh folder, killed after ``timeout`` seconds."""
+def grade_one(notebook: Path, assignment: str, autograder: Path, timeout: float) -> Graded:
+    """``otter run`` on one notebook, in a fresh folder, killed after ``timeout`` seconds.
+
+    The notebook is graded under the name it was handed out with, ``<assignment>.ipynb``:
+    its first cell, ``grader = otter.Notebook("<assignment>.ipynb")``, needs that name, and
+    with it each question's tests run at its ``grader.check`` cell, as in the student's
+    own run (under another name, otter runs them all at the end of the notebook)."""
     graded = Graded(notebook.stem)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"grade-{notebook.stem}-") as tmp:
@@ -77,8 +82,11 @@ def grade_one(notebook: Path, autograder: Path, timeout: float) -> Graded:
             return graded
         out = Path(tmp) / "out"
         out.mkdir()
+        submission = Path(tmp) / "in" / f"{assignment}.ipynb"
+        submission.parent.mkdir()
+        shutil.copy(notebook, submission)
         otter = Path(sys.executable).with_name("otter")
-        command = [str(otter), "run", "-a", str(autograder), "-o", str(out), str(notebook)]
+        command = [str(otter), "run", "-a", str(autograder), "-o", str(out), str(submission)]
         with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, **ONE_THREAD}, start_new_session=True, cwd=tmp,
@@ -132,7 +140,7 @@ def grade(assignment: str, submissions: Path, out: Path, jobs: int, timeout: flo
         raise SystemExit(f"make grade: no .ipynb in {submissions}")
     points = questions(autograder)
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on one otter run
-        graded = list(pool.map(lambda nb: grade_one(nb, autograder, timeout), notebooks))
+        graded = list(pool.map(lambda nb: grade_one(nb, assignment, autograder, timeout), notebooks))
     shutil.rmtree(out / "feedback", ignore_errors=True)
     (out / "feedback").mkdir(parents=True)
     with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:

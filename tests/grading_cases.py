@@ -162,15 +162,14 @@ SUBMISSIONS = {
 EXPECTED = {
     "lstm_cell": {
         "library": ("q1_forward q2_backward q3_numerical_gradient q4_gradient_check",
-                    "is the library's own answer to this question"),
+                    "the library's own answer to this question"),
         "patched": ("test_backward_forget_gate test_backward_states test_backward_batch_float32",
                     "grads.W_f (B = 1, D = 1, H = 1, float64): 1 of 2 entries differ"),
         "sign_error": ("test_backward_forget_gate test_backward_states "
                        "test_backward_batch_float32", "grads.W_f"),
         "typed": ("test_rel_W_f_is_computed test_rel_x_t_is_computed",
                   "do not type it"),
-        "shortcut": ("test_numerical_gradient_quadratic test_numerical_gradient_general",
-                     "numerical_gradient(f, x)"),
+        "shortcut": ("test_numerical_gradient_general", "numerical_gradient(f, x)"),
         "forward_slip": ("test_forward_hand_computed test_forward_random_shapes "
                          "test_forward_float32 test_forward_batch_is_rows", "h_t (B = 1, D = 1"),
         "batch_of_one": ("test_forward_shapes test_forward_batch_is_rows test_backward_shapes "
@@ -178,8 +177,10 @@ EXPECTED = {
     },
     "gates_gradients": {
         "library": ("q1_hold_gate q2_held_effects q3_jacobian",
-                    "is the library's own answer to this question"),
-        "patched": ("test_hold_gate_changes_nothing_else test_output_shut test_forget_half "
+                    "the library's own answer to this question"),
+        # the in-place hold_gate passes the public test only; the notebook's params,
+        # changed in place, spoil question 2 and f_t; the patches change nothing
+        "patched": ("test_hold_gate_changes_nothing_else q2_held_effects "
                     "test_jacobian_diagonal_is_f", "hold_gate must not change its argument"),
         "typed": ("test_output_shut test_full_gradient test_direct_path",
                   "h_max_output_shut (the largest |h_t| with the output gate shut): expected"),

@@ -2,7 +2,7 @@
 
 ``withheld(names)`` swaps the code of every lstm_lib function called ``name`` (in every
 loaded ``lstm_lib`` module, under any alias the notebook gave it: the function object is
-the same) for code that records the call and raises. The student's function runs; the
+the same; behind a decorator, the function it wraps) for code that records the call and raises. The student's function runs; the
 names it reached are returned; the code is restored. A function that delegates to the
 library therefore fails the test that ran it, with a message naming the function.
 
@@ -47,6 +47,8 @@ def _functions(name: str) -> list[types.FunctionType]:
     for module_name, module in list(sys.modules.items()):
         if module_name == "lstm_lib" or module_name.startswith("lstm_lib."):
             fn = getattr(module, name, None)
+            while hasattr(fn, "__wrapped__"):  # a validating decorator's wrapper: its core
+                fn = fn.__wrapped__
             if isinstance(fn, types.FunctionType) and fn.__code__.co_freevars == ():
                 found[id(fn)] = fn
     return list(found.values())
