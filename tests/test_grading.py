@@ -157,3 +157,45 @@ def test_two_variants_differ_and_both_grade_the_solution_in_full(graded, name):
         "long_dependency": lambda e: e["hidden_seeds"],
     }[name]
     assert differs(other) != differs(default), f"{name}: variant 2027 has last term's values"
+
+
+def _run_notebook(path) -> list[tuple[str, str]]:
+    """Execute a notebook top to bottom in its folder, in this environment's python3 kernel;
+    (source, text of the outputs) of each code cell."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=900,
+                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    client.execute()
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            texts = [o.get("text", "") or o.get("data", {}).get("text/plain", "")
+                     for o in cell.outputs] + [f"{o.get('ename')}: {o.get('evalue')}"
+                                               for o in cell.outputs if o.output_type == "error"]  # fmt: skip
+            cells.append((cell.source, "\n".join(texts)))
+    return cells
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_check_cell_of_the_student_notebook_runs(assignments, name, tmp_path):
+    # The notebook as handed out, executed top to bottom as a student would: otter's init
+    # cell makes `grader`, and every grader.check cell runs and reports through otter
+    # (its questions unanswered, so they fail, with otter's own messages).
+    folder = tmp_path / name
+    import shutil
+
+    shutil.copytree(teaching.student_notebook(name).parent, folder)
+    cells = _run_notebook(folder / f"{name}.ipynb")
+    checks = [(src, out) for src, out in cells if "grader.check(" in src]
+    questions = [q for q, v in teaching.master_questions(name).items() if not v["manual"]]
+    assert [src for src, _ in checks] == [
+        f'grader.check("{q}")' for q in questions if any(
+            not hidden for _, _, hidden in teaching.master_questions(name)[q]["tests"])
+    ], "a question with public tests has no check cell"  # fmt: skip
+    for src, out in checks:
+        assert "NameError" not in out, f"{src}: {out}"
+        question = src.split('"')[1]
+        assert f"{question} results:" in out and "Test case failed" in out, f"{src}: {out}"
