@@ -90,7 +90,10 @@ def stage_library(target: Path, exports: dict[str, list[str]] | None) -> None:
         shutil.copytree(ROOT / "lstm_lib", target, ignore=IGNORE)
         return
     target.mkdir(parents=True)
-    lines = ['"""The part of lstm_lib this assignment gives you (the rest is yours to write)."""', ""]
+    lines = [
+        '"""The part of lstm_lib this assignment gives you (the rest is yours to write)."""',
+        "",
+    ]
     for module, names in exports.items():
         lines.append(f"from lstm_lib.{module} import {', '.join(names)}")
     for module in ("_validate", *exports):
@@ -105,8 +108,10 @@ def student_requirements() -> str:
     numpy = re.search(r"^numpy==\S+$", text, re.M)[0]
     kit = text.split("# --- teacher's kit", 1)[1].split("\n# ---", 1)[0]
     pins = [line for line in kit.splitlines() if re.match(r"^[\w.-]+==\S+$", line)]
-    head = ("# What this assignment needs, pinned as in the course's requirements.txt:\n"
-            "# pip install -r requirements-student.txt  (then open the notebook in Jupyter)\n")  # fmt: skip
+    head = (
+        "# What this assignment needs, pinned as in the course's requirements.txt:\n"
+        "# pip install -r requirements-student.txt  (then open the notebook in Jupyter)\n"
+    )
     return head + "\n".join([numpy, *pins]) + "\n"
 
 
@@ -129,8 +134,12 @@ def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
             zout.writestr(item, data)
 
 
-def build(name: str, output: Path = OUTPUT, variant: int | None = None) -> Path:
-    """Run ``otter assign`` on one master notebook; returns ``output / name``."""
+def build(name: str, output: Path = OUTPUT, variant: int | None = None,
+          run_tests: bool = True) -> Path:  # fmt: skip
+    """Run ``otter assign`` on one master notebook; returns ``output / name``.
+
+    ``run_tests=False`` skips otter's own grading of the solution (for callers that grade
+    it themselves)."""
     source = SOURCES / name
     if not (source / f"{name}.ipynb").is_file():
         raise SystemExit(f"name: expected a master notebook assignments/{name}/{name}.ipynb")
@@ -156,8 +165,9 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None) -> Path:
             pickle.dump({"constants": constants, "variant": variant, **ref.expected(constants)}, f)
         otter = Path(sys.executable).with_name("otter")
         subprocess.run(
-            [str(otter), "assign", f"{name}.ipynb", str(result.resolve())], cwd=stage, check=True
-        )
+            [str(otter), "assign", f"{name}.ipynb", str(result.resolve()),
+             *([] if run_tests else ["--no-run-tests"])], cwd=stage, check=True,
+        )  # fmt: skip
     # otter names the zip after the time of the build; a stable name is easier to upload.
     (zip_path,) = (result / "autograder").glob("*-autograder_*.zip")
     guard_tests(zip_path, result / "autograder" / f"{name}-autograder.zip",
@@ -175,8 +185,12 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="assignments to build (default: all)")
-    parser.add_argument("--variant", type=int, default=None,
-                        help="draw data, seeds and sizes from this number (e.g. the year)")  # fmt: skip
+    parser.add_argument(
+        "--variant",
+        type=int,
+        default=None,
+        help="draw data, seeds and sizes from this number (e.g. the year)",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="default: _build/assignments")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

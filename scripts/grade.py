@@ -140,7 +140,9 @@ def grade(assignment: str, submissions: Path, out: Path, jobs: int, timeout: flo
         raise SystemExit(f"make grade: no .ipynb in {submissions}")
     points = questions(autograder)
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on one otter run
-        graded = list(pool.map(lambda nb: grade_one(nb, assignment, autograder, timeout), notebooks))
+        graded = list(
+            pool.map(lambda nb: grade_one(nb, assignment, autograder, timeout), notebooks)
+        )
     shutil.rmtree(out / "feedback", ignore_errors=True)
     (out / "feedback").mkdir(parents=True)
     with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
@@ -148,8 +150,16 @@ def grade(assignment: str, submissions: Path, out: Path, jobs: int, timeout: flo
         writer.writerow(["student", *points, "total", "max", "seconds", "problem"])
         for g in graded:
             scores = [g.scores.get(q, 0.0) for q in points]
-            writer.writerow([g.student, *(f"{s:g}" for s in scores), f"{sum(scores):g}",
-                             f"{sum(points.values()):g}", f"{g.seconds:.1f}", g.problem])  # fmt: skip
+            writer.writerow(
+                [
+                    g.student,
+                    *(f"{s:g}" for s in scores),
+                    f"{sum(scores):g}",
+                    f"{sum(points.values()):g}",
+                    f"{g.seconds:.1f}",
+                    g.problem,
+                ]
+            )
             (out / "feedback" / f"{g.student}.txt").write_text(feedback(g, points), "utf-8")
     return graded
 
@@ -174,8 +184,10 @@ def main(argv: list[str] | None = None) -> None:
           f" {len(problems)} could not be graded")  # fmt: skip
     for g in problems:
         print(f"  {g.student}: {g.problem}")
-    print(f"gradebook: {os.path.relpath(out / 'gradebook.csv')}; "
-          f"feedback: {os.path.relpath(out / 'feedback')}/<student>.txt")
+    print(
+        f"gradebook: {os.path.relpath(out / 'gradebook.csv')}; "
+        f"feedback: {os.path.relpath(out / 'feedback')}/<student>.txt"
+    )
 
 
 if __name__ == "__main__":

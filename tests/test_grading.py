@@ -25,7 +25,7 @@ from grading_cases import EXPECTED, SUBMISSIONS, write_submissions
 from progress import run_once
 
 sys.path.insert(0, str(teaching.ROOT / "scripts"))
-import grade as grader  # noqa: E402 (scripts/grade.py, make grade)
+import grade as grader
 
 ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
 JOBS = 2
@@ -132,7 +132,7 @@ def _expected_of(path) -> dict:
 def _variant(name: str, variant: int) -> dict:
     out = teaching.ROOT / "_build" / "test-grading" / f"variant-{variant}"
     build = __import__("build_assignments")
-    path = build.build(name, out, variant)
+    path = build.build(name, out, variant, run_tests=False)  # graded below
     folder = out / "submissions" / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "solution.ipynb").write_bytes((path / "autograder" / f"{name}.ipynb").read_bytes())
@@ -172,9 +172,13 @@ def _run_notebook(path) -> list[tuple[str, str]]:
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "code":
-            texts = [o.get("text", "") or o.get("data", {}).get("text/plain", "")
-                     for o in cell.outputs] + [f"{o.get('ename')}: {o.get('evalue')}"
-                                               for o in cell.outputs if o.output_type == "error"]  # fmt: skip
+            texts = [
+                o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs
+            ] + [
+                f"{o.get('ename')}: {o.get('evalue')}"
+                for o in cell.outputs
+                if o.output_type == "error"
+            ]
             cells.append((cell.source, "\n".join(texts)))
     return cells
 

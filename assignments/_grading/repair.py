@@ -26,7 +26,9 @@ def repair_numpy() -> list[str]:
             continue
         for module_name, mod in list(sys.modules.items()):
             original = getattr(mod, name, None) if module_name.startswith("numpy.") else None
-            if original is not None and (getattr(original, "__module__", "") or "").startswith("numpy"):
+            if original is not None and (getattr(original, "__module__", "") or "").startswith(
+                "numpy"
+            ):
                 setattr(numpy, name, original)
                 restored.append(name)
                 break

@@ -2,8 +2,9 @@
 
 ``withheld(names)`` swaps the code of every lstm_lib function called ``name`` (in every
 loaded ``lstm_lib`` module, under any alias the notebook gave it: the function object is
-the same; behind a decorator, the function it wraps) for code that records the call and raises. The student's function runs; the
-names it reached are returned; the code is restored. A function that delegates to the
+the same; behind a decorator, the function it wraps) for code that records the call and
+raises. The student's function runs; the names it reached are returned; the code is
+restored. A function that delegates to the
 library therefore fails the test that ran it, with a message naming the function.
 
 ``withhold_while_grading(names)`` does the same for good: ``make assignments`` puts a call

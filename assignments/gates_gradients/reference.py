@@ -49,7 +49,13 @@ def make_problem(forget_bias: float, seed: int):
     """Question 4's make_problem, as the notebook defines it."""
     gen = np.random.default_rng(seed)
     cell = LSTMParams.init(3, 5, forget_bias=forget_bias, rng=gen)
-    return cell, gen.standard_normal((100, 4, 3)), np.zeros((4, 5)), np.zeros((4, 5)), gen.standard_normal((4, 5))
+    return (
+        cell,
+        gen.standard_normal((100, 4, 3)),
+        np.zeros((4, 5)),
+        np.zeros((4, 5)),
+        gen.standard_normal((4, 5)),
+    )
 
 
 def expected(c: dict) -> dict:

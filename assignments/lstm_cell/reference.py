@@ -57,8 +57,9 @@ def _case(B, D, H, rng, mask=None, dtype="float64") -> dict:
     mask = np.ones(B, dtype=bool) if mask is None else np.array(mask)
     h_t, c_t, cache, step = forward(x_t, h_prev, c_prev, params, mask)
     dx_t, dh_prev, dc_prev, grads = backward(dh_t, dc_t, step, mask)
+    ended = "" if mask.all() else f", mask {mask.astype(int).tolist()}"
     return {
-        "what": f"B = {B}, D = {D}, H = {H}, {dtype}" + ("" if mask.all() else f", mask {mask.astype(int).tolist()}"),
+        "what": f"B = {B}, D = {D}, H = {H}, {dtype}{ended}",
         "params": params.arrays(), "x_t": x_t, "h_prev": h_prev, "c_prev": c_prev,
         "mask": mask, "h_t": h_t, "c_t": c_t, "cache": cache, "dh_t": dh_t, "dc_t": dc_t,
         "dx_t": dx_t, "dh_prev": dh_prev, "dc_prev": dc_prev, "grads": grads,
