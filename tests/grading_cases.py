@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import teaching
@@ -286,8 +287,10 @@ EXPECTED = {
 
 
 def write_submissions(name: str, folder: Path) -> dict[str, Path]:
-    """Every submission kind of assignment ``name`` as ``folder/<kind>.ipynb``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Every submission kind of assignment ``name`` as ``folder/<kind>.ipynb`` (and nothing
+    else in ``folder``)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     paths = {}
     for kind, (source, edits) in SUBMISSIONS[name].items():
         src = (

@@ -15,7 +15,9 @@ assignments give different expected values and both grade their solution at full
 from __future__ import annotations
 
 import csv
+import json
 import pickle
+import shutil
 import sys
 import zipfile
 
@@ -25,6 +27,7 @@ from grading_cases import EXPECTED, SUBMISSIONS, write_submissions
 from progress import run_once
 
 sys.path.insert(0, str(teaching.ROOT / "scripts"))
+import build_assignments
 import grade as grader
 
 ASSIGNMENTS = ("lstm_cell", "gates_gradients", "long_dependency")
@@ -48,8 +51,15 @@ def _grade_all(name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def graded(assignments):
-    """Every submission kind of every assignment, graded once per test run."""
-    return {name: run_once(f"graded-{name}", lambda n=name: _grade_all(n)) for name in ASSIGNMENTS}
+    """``graded[name]``: every submission kind of assignment ``name``, graded once per test
+    run, when a test first asks for it (so that pytest-xdist's workers share the three)."""
+
+    class Graded(dict):
+        def __missing__(self, name):
+            self[name] = run_once(f"graded-{name}", lambda: _grade_all(name))
+            return self[name]
+
+    return Graded()
 
 
 def _lost(name: str, failing: str) -> dict[str, float]:
@@ -95,6 +105,7 @@ def test_every_failure_says_what_was_checked(graded, name):
 
 
 def test_gradebook_and_feedback_files(graded):
+    graded["lstm_cell"]  # make grade's batch of assignment 1 has run
     out = teaching.ROOT / "_build" / "test-grading" / "lstm_cell" / "out"
     with open(out / "gradebook.csv", newline="") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
@@ -113,12 +124,12 @@ def test_a_broken_and_a_hanging_notebook_get_zero_with_the_reason(assignments, t
     nb = teaching.read_notebook(teaching.student_notebook("lstm_cell"))
     nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "outputs": [],
                            "execution_count": None, "source": "while True:\n    pass"})  # fmt: skip
-    (submissions / "hangs.ipynb").write_text(__import__("json").dumps(nb))
+    (submissions / "hangs.ipynb").write_text(json.dumps(nb))
     graded = {g.student: g for g in grader.grade("lstm_cell", submissions, tmp_path / "out",
-                                                 jobs=JOBS, timeout=20)}  # fmt: skip
+                                                 jobs=JOBS, timeout=10)}  # fmt: skip
     assert graded["broken"].problem.startswith("not a notebook (invalid JSON")
-    assert graded["hangs"].problem == "timed out: still running after 20 s"
-    assert graded["hangs"].seconds < 40
+    assert graded["hangs"].problem == "timed out: still running after 10 s"
+    assert graded["hangs"].seconds < 30
     rows = list(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
     assert [(r["student"], r["total"]) for r in rows] == [("broken", "0"), ("hangs", "0")]
     assert "Not graded: timed out" in (tmp_path / "out" / "feedback" / "hangs.txt").read_text()
@@ -131,8 +142,7 @@ def _expected_of(path) -> dict:
 
 def _variant(name: str, variant: int) -> dict:
     out = teaching.ROOT / "_build" / "test-grading" / f"variant-{variant}"
-    build = __import__("build_assignments")
-    path = build.build(name, out, variant, run_tests=False)  # graded below
+    path = build_assignments.build(name, out, variant, run_tests=False)  # graded below
     folder = out / "submissions" / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "solution.ipynb").write_bytes((path / "autograder" / f"{name}.ipynb").read_bytes())
@@ -189,8 +199,6 @@ def test_every_check_cell_of_the_student_notebook_runs(assignments, name, tmp_pa
     # cell makes `grader`, and every grader.check cell runs and reports through otter
     # (its questions unanswered, so they fail, with otter's own messages).
     folder = tmp_path / name
-    import shutil
-
     shutil.copytree(teaching.student_notebook(name).parent, folder)
     cells = _run_notebook(folder / f"{name}.ipynb")
     checks = [(src, out) for src, out in cells if "grader.check(" in src]
