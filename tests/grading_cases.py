@@ -136,6 +136,21 @@ SUBMISSIONS = {
                 ),
             ],
         ),
+        # all zeros out of the forward pass (right shapes), an empty (B, 0) dx_t out of the
+        # backward pass: no value test may pass on them
+        "zeros_and_empty": (
+            "solution",
+            [
+                (
+                    "    return h_t, c_t, cache",
+                    "    return np.zeros_like(h_t), np.zeros_like(c_t), cache",
+                ),
+                (
+                    "    return dz[:, H:], dh_prev, dc_prev, grads",
+                    "    return dz[:, :0], dh_prev, dc_prev, grads",
+                ),
+            ],
+        ),
     },
     "gates_gradients": {
         "unchanged": ("student", []),
@@ -260,6 +275,12 @@ EXPECTED = {
             "test_forward_shapes test_forward_batch_is_rows test_backward_shapes "
             "test_backward_batch_float32",
             "step_forward (B = 5, D = 3, H = 4",
+        ),
+        "zeros_and_empty": (
+            "test_forward_hand_computed test_forward_random_shapes test_forward_float32 "
+            "test_forward_batch_is_rows test_backward_shapes test_backward_states "
+            "test_backward_batch_float32 test_rel_x_t_is_computed",
+            "dx_t (B = 1, D = 1, H = 1, float64): expected shape (1, 1)",
         ),
     },
     "gates_gradients": {
