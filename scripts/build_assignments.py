@@ -102,17 +102,55 @@ def stage_library(target: Path, exports: dict[str, list[str]] | None) -> None:
     (target / "__init__.py").write_text("\n".join(lines), encoding="utf-8")
 
 
+def _closure(package: str) -> set[str]:
+    """``package`` and everything it requires, extras it asks for included, by the
+    installed metadata (normalised names)."""
+    from importlib import metadata
+
+    seen, todo = set(), [(package, ())]
+    while todo:
+        name, extras = todo.pop()
+        name = re.sub(r"[-_.]+", "-", name).lower()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for req in requires:
+            wanted = re.search(r"extra == ['\"]([\w.-]+)['\"]", req)
+            if wanted and wanted[1] not in extras:
+                continue
+            spec = re.match(r"([A-Za-z0-9_.-]+)(?:\[([\w,.\s-]+)\])?", req)
+            asked = tuple(sorted(e.strip() for e in (spec[2] or "").split(",") if e.strip()))
+            todo.append((spec[1], asked))
+    return {name for name, _ in seen}
+
+
 def student_requirements() -> str:
-    """What a student installs on a laptop: NumPy and otter-grader at the course's pins."""
-    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    numpy = re.search(r"^numpy==\S+$", text, re.M)[0]
-    kit = text.split("# --- teacher's kit", 1)[1].split("\n# ---", 1)[0]
-    pins = [line for line in kit.splitlines() if re.match(r"^[\w.-]+==\S+$", line)]
+    """What a student installs on a laptop: NumPy, otter-grader and everything otter-grader
+    requires, each at its version in the course's environment (the pins of requirements.txt)."""
+    from importlib import metadata
+
+    names = (_closure("otter-grader") | {"numpy"}) - {"pip", "setuptools"}
+    pins = sorted(f"{name}=={metadata.version(name)}" for name in names if _installed(name))
+    lab = re.search(r"^jupyterlab==\S+$", (ROOT / "requirements-notebook.txt").read_text(), re.M)[0]
     head = (
-        "# What this assignment needs, pinned as in the course's requirements.txt:\n"
-        "# pip install -r requirements-student.txt  (then open the notebook in Jupyter)\n"
+        "# What this assignment needs, at the versions of the course's environment:\n"
+        f"# pip install -r requirements-student.txt {lab}  (then open the notebook)\n"
     )
-    return head + "\n".join([numpy, *pins]) + "\n"
+    return head + "\n".join(pins) + "\n"
+
+
+def _installed(name: str) -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:

@@ -55,6 +55,11 @@ def test_every_zip_holds_the_licence_and_only_what_it_should(assignments, name):
         grader = set(zf.namelist())
     assert "LICENSE" in student and "files/LICENSE" in grader
     assert f"{name}.ipynb" in student and "requirements-student.txt" in student
+    with zipfile.ZipFile(student_zip) as zf:
+        wanted = zf.read("requirements-student.txt").decode().splitlines()
+    wanted = [line for line in wanted if line and not line.startswith("#")]
+    assert "numpy==2.4.6" in wanted and "otter-grader==7.0.0" in wanted
+    assert all("==" in line for line in wanted), "requirements-student.txt: a package unpinned"
     assert not any(n.startswith("_grading") for n in student), "private grading files handed out"
     assert (
         "files/_grading/expected.pkl" in grader and "files/_grading/lib/lstm_lib/lstm.py" in grader
