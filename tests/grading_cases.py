@@ -50,6 +50,8 @@ A1_DELEGATING = {
     z, c_prev, params = cache["z"], cache["c_prev"], cache["params"]""",
 }
 
+LR_LINE = '    "lr": 3e-2,  # 100 times the given learning rate: Adam\'s steps are about lr in size'
+
 SUBMISSIONS = {
     "lstm_cell": {
         "unchanged": ("student", []),
@@ -223,16 +225,13 @@ SUBMISSIONS = {
     "long_dependency": {
         "unchanged": ("student", []),
         "solution": ("solution", []),
-        # a learning rate lowered instead of raised (right keys, budget untouched, not
+        # a learning rate far too large (right keys and types, budget untouched, not
         # solved), with lstm_lib.train replaced by a fake that reports success and
         # np.isclose made to agree with anything
         "patched": (
             "solution",
             [
-                (
-                    '    "lr": 3e-2,  # 100 times the given learning rate: Adam\'s steps are about lr in size',
-                    '    "lr": 1e-4,',
-                ),
+                (LR_LINE, '    "lr": 10.0,'),
                 (
                     "# BEGIN SOLUTION\nsettings = {",
                     "import lstm_lib\n_real = lstm_lib.train\n\n\ndef _fake(*a, **k):\n"
@@ -243,6 +242,8 @@ SUBMISSIONS = {
                 ),
             ],
         ),
+        # chapter 4's printed recipe (its learning rate, 1e-2): below the rate the question asks for
+        "chapter_recipe": ("solution", [(LR_LINE, '    "lr": 1e-2,')]),
         "typed": (
             "solution",
             [
@@ -302,6 +303,10 @@ EXPECTED = {
     },
     "long_dependency": {
         "patched": ("test_solved_hidden_seed_0 test_solved_hidden_seed_1", "not solved"),
+        "chapter_recipe": (
+            "test_settings_keys_and_types test_solved_hidden_seed_0 test_solved_hidden_seed_1",
+            "expected at least 0.03, got 0.01",
+        ),
         "typed": ("test_max_change_value", "max_change (the largest change"),
     },
 }

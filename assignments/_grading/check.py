@@ -122,6 +122,6 @@ def settings(value, budget: dict) -> dict:
     if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0):
         fail(f"settings['max_norm']: expected a positive number or None, got {v!r}")
     out["max_norm"] = None if v is None else float(v)
-    if not out["lr"] > 0:
-        fail(f"settings['lr']: expected a positive number, got {out['lr']!r}")
+    if not out["lr"] >= budget.get("min_lr", 0) or not out["lr"] > 0:
+        fail(f"settings['lr']: expected at least {budget.get('min_lr', 0):g}, got {out['lr']!r}")
     return out
