@@ -201,13 +201,25 @@ clean:
 
 # --- teacher's kit (teacher's guide: teachers.md) ------------------------------------
 #   make assignments   otter assign every assignments/<name>/<name>.ipynb into
-#                      _build/assignments/<name>/ (student/ and autograder/)
+#                      _build/assignments/<name>/ (student/ and autograder/);
+#                      VARIANT=2027 draws this term's data, seeds and expected numbers
+#   make grade ASSIGNMENT=<name> SUBMISSIONS=<folder>  grade every <student>.ipynb of the
+#                      folder on every core: _build/grades/<name>/gradebook.csv and
+#                      feedback/<student>.txt (GRADE_JOBS=n workers, GRADE_TIMEOUT=s each)
 #   make book-student  the book without any exercise solution, into _build/student
-#                      (open _build/student/index.html)
-.PHONY: assignments book-student
+#                      (open _build/student/index.html); STUDENT_REPOSITORY=<url> adds the
+#                      repository and Binder buttons, pointing there (off by default)
+.PHONY: assignments grade book-student
 
 assignments: $(STAMP)
-	$(BIN)/python scripts/build_assignments.py
+	$(BIN)/python scripts/build_assignments.py $(if $(VARIANT),--variant $(VARIANT))
+
+GRADE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+GRADE_TIMEOUT ?= 600
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=<name> SUBMISSIONS=<folder of .ipynb>"; exit 1; }
+	$(BIN)/python scripts/grade.py $(ASSIGNMENT) $(SUBMISSIONS) --jobs $(GRADE_JOBS) \
+		--timeout $(GRADE_TIMEOUT)
 
 book-student: $(STAMP)
-	$(BIN)/python scripts/build_student_book.py
+	$(BIN)/python scripts/build_student_book.py $(if $(STUDENT_REPOSITORY),--repository $(STUDENT_REPOSITORY))

@@ -11,7 +11,10 @@ temporary folder, removes from every chapter and Markdown page
   ``{solution-end}`` fence, including every notebook cell in between (code cells and
   their outputs too),
 
-drops the teacher's guide (it holds the rubric), then builds the copy as ``make book``
+drops the teacher's guide (it holds the rubric), turns off the repository, issues and
+Binder buttons (the course's repository holds the assignments' solutions; with
+``--repository URL``, ``make book-student STUDENT_REPOSITORY=URL``, they point at URL
+instead, e.g. a public copy without ``assignments/``), then builds the copy as ``make book``
 does (warnings are errors, nitpicky) and copies the HTML to ``_build/student`` (which
 the closing banner names, not the temporary copy).
 The exercises themselves stay. ``make book`` is unchanged and keeps the dropdowns.
@@ -19,6 +22,7 @@ The exercises themselves stay. ``make book`` is unchanged and keeps the dropdown
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -114,11 +118,30 @@ def strip_book(book: Path) -> None:
         (book / f"{page}.md").unlink(missing_ok=True)
 
 
-def main() -> None:
+def set_repository(book: Path, url: str | None) -> None:
+    """The copy's repository and launch buttons: off, or pointing at ``url``."""
+    path = book / "_config.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    html = config.setdefault("html", {})
+    if url is None:
+        config.pop("repository", None)
+        config.pop("launch_buttons", None)
+        html["use_repository_button"] = html["use_issues_button"] = False
+    else:
+        config["repository"] = {**config.get("repository", {}), "url": url}
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repository", help="a repository URL for the repository and Binder "
+                        "buttons (default: no such buttons)")  # fmt: skip
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="student-book-") as tmp:
         book = Path(tmp) / "book"
         shutil.copytree(ROOT, book, ignore=SKIP)
         strip_book(book)
+        set_repository(book, args.repository)
         jupyter_book = Path(sys.executable).with_name("jupyter-book")
         # jupyter-book's closing banner names the temporary copy, deleted on return: its
         # lines are shown with the folder the edition is copied to instead.

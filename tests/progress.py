@@ -38,11 +38,11 @@ HEARTBEAT = 30.0
 SLOW_FIRST = (
     "chapters/04_long_dependency.ipynb",
     "tests/test_jupyterlab.py",
-    "tests/test_assignments.py::test_learning_rate_lowered",
+    "tests/test_grading.py::test_grading_gives_the_expected_points[long_dependency",
+    "tests/test_grading.py::test_two_variants_differ",
     "tests/test_assignments.py::test_make_assignments_writes",
-    "tests/test_assignments.py::test_grading_the_solution_gives_full_marks[long_dependency]",
     "tests/test_accessibility.py",
-    "tests/test_assignments.py::test_grading_the_student_notebook_unchanged_gives_zero[long",
+    "tests/test_grading.py::test_every_check_cell_of_the_student_notebook_runs",
     "tests/test_experiments.py::test_a_stored_run_is_reproduced_by_the_command[rnn",
     "tests/test_browser.py::test_every_page",
 )

@@ -1,17 +1,17 @@
-"""The assignments, built and graded as a teacher does (issue 12).
+"""The assignments, built as a teacher does (issue 12).
 
-``make assignments`` runs once per session (``assignments`` fixture, about 30 s), then each
-notebook is graded offline with otter-grader's own command, ``otter run``: the student
-notebook as handed out scores 0 on every autograded question, the solution scores full
-marks, and a solution with one deliberate bug (a wrong sign in the forget-gate gradient)
-loses exactly the points of the tests that cover that gradient, and a learning rate
-lowered instead of raised (assignment 3) loses exactly the two training tests.
+``make assignments`` runs once per session (``assignments`` fixture, about 30 s): every
+output is there, the student notebooks hold no solution and no hidden test, and the
+rubric numbers of assignment 3 reproduce. Grading (the unchanged notebook 0, the solution
+full marks, one bug costs only its tests, and the probes of issue 25) is in
+``test_grading.py``, in one ``make grade`` batch per assignment.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,32 @@ def test_make_assignments_writes_the_usual_outputs(assignments, name):
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_every_zip_holds_the_licence_and_only_what_it_should(assignments, name):
+    student_zip = teaching.student_notebook(name).with_name(f"{name}-student.zip")
+    with zipfile.ZipFile(student_zip) as zf:
+        student = set(zf.namelist())
+    with zipfile.ZipFile(teaching.autograder_zip(name)) as zf:
+        grader = set(zf.namelist())
+    assert "LICENSE" in student and "files/LICENSE" in grader
+    assert f"{name}.ipynb" in student and "requirements-student.txt" in student
+    with zipfile.ZipFile(student_zip) as zf:
+        wanted = zf.read("requirements-student.txt").decode().splitlines()
+    wanted = [line for line in wanted if line and not line.startswith("#")]
+    assert "numpy==2.4.6" in wanted and "otter-grader==7.0.0" in wanted
+    assert all("==" in line for line in wanted), "requirements-student.txt: a package unpinned"
+    assert not any(n.startswith("_grading") for n in student), "private grading files handed out"
+    assert (
+        "files/_grading/expected.pkl" in grader and "files/_grading/lib/lstm_lib/lstm.py" in grader
+    )
+    if name == "lstm_cell":  # the step functions are the students' to write
+        shipped = {n for n in student if n.startswith("lstm_lib/")}
+        assert shipped == {f"lstm_lib/{m}.py" for m in ("__init__", "_validate", "params",
+                                                          "activations")}  # fmt: skip
+        init = zipfile.ZipFile(student_zip).read("lstm_lib/__init__.py").decode()
+        assert "lstm_step" not in init and "numerical_gradient" not in init
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_student_notebook_has_no_solution_and_no_hidden_test(assignments, name):
     text = teaching.student_notebook(name).read_text(encoding="utf-8")
     code = teaching.code_of(json.loads(text))
@@ -61,66 +87,6 @@ def test_student_notebook_has_no_solution_and_no_hidden_test(assignments, name):
     assert hidden and public
     assert [f for f in hidden if f in text] == [], "hidden test in the student notebook"
     assert all(f in text for f in public), "a public test is missing from the student notebook"
-
-
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_grading_the_student_notebook_unchanged_gives_zero(assignments, name, tmp_path):
-    scores = teaching.grade(name, teaching.student_notebook(name), tmp_path)
-    assert {q: s for q, (s, _) in scores.items()} == {q: 0 for q in POINTS[name]}
-    assert {q: m for q, (_, m) in scores.items()} == POINTS[name]
-
-
-def _scores(name: str, notebook, out) -> dict[str, float]:
-    """The points per question that the autograder gives ``notebook``."""
-    return {q: s for q, (s, _) in teaching.grade(name, notebook, out).items()}
-
-
-def _points_of(name: str, tests) -> dict[str, float]:
-    """The points per question that the hidden and public ``tests`` of ``name`` carry."""
-    cases = teaching.test_cases(name)
-    points = {q: 0.0 for q in POINTS[name]}
-    for func in tests:
-        question, value, _ = cases[func]
-        points[question] += value
-    return points
-
-
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_grading_the_solution_gives_full_marks(assignments, name, tmp_path):
-    assert _scores(name, teaching.solution_notebook(name), tmp_path) == POINTS[name]
-
-
-def test_wrong_sign_in_forget_gate_gradient_loses_exactly_its_tests(assignments, tmp_path):
-    name = "lstm_cell"
-    buggy = teaching.with_replacement(
-        teaching.solution_notebook(name), tmp_path / f"{name}.ipynb",
-        "da_f = dc * c_prev * f_t * (1 - f_t)", "da_f = -dc * c_prev * f_t * (1 - f_t)",
-    )  # fmt: skip
-    # The tests that see ∂L/∂a_f: ∂L/∂W_f, ∂L/∂b_f; ∂L/∂x_t and ∂L/∂h_{t-1} (a_f feeds z);
-    # the public gradient check of W_f. Nothing else reads da_f.
-    covering = {
-        "test_backward_forget_gate", "test_backward_states", "test_gradient_check_small",
-    }  # fmt: skip
-    lost = _points_of(name, covering)
-    assert {q for q, points in lost.items() if points} == {"q2_backward", "q4_gradient_check"}
-    assert _scores(name, buggy, tmp_path / "out") == {
-        q: POINTS[name][q] - lost[q] for q in POINTS[name]
-    }
-
-
-def test_learning_rate_lowered_loses_exactly_the_training_tests(assignments, tmp_path):
-    # Assignment 3 with lr 1e-4 instead of 1e-2: the settings still have the right keys
-    # and the budget is untouched, but neither seed is solved within 1,000 iterations.
-    name = "long_dependency"
-    wrong = teaching.with_replacement(
-        teaching.solution_notebook(name), tmp_path / f"{name}.ipynb",
-        '"lr": 1e-2,', '"lr": 1e-4,',
-    )  # fmt: skip
-    lost = _points_of(name, ("test_solved_seed_0", "test_solved_seed_1"))
-    assert {q for q, points in lost.items() if points} == {"q2_settings"}
-    assert _scores(name, wrong, tmp_path / "out") == {
-        q: POINTS[name][q] - lost[q] for q in POINTS[name]
-    }
 
 
 def _moved(result) -> float:
@@ -184,7 +150,7 @@ def test_rubric_settings_that_do_not_help_reproduce():
         assert not any(r.solved for r in results), f"{change}: solved"
         shares = [f"{100 * r.test_mse / baseline:.0f} %" for r in results]
         assert phrase.format(*shares) in guide, f"teachers.md, rubric 3(c): {change} gives {shares}"
-    fast = [run({**given, "lr": 1e-2, "max_norm": None}, seed=seed) for seed in (0, 1)]
+    fast = [run({**given, "lr": 3e-2, "max_norm": None}, seed=seed) for seed in (0, 1)]
     assert all(r.solved for r in fast)
     steps = " and ".join(str(r.steps_to_solve) for r in fast)
     assert f"without clipping, solved after {steps} iterations" in guide
