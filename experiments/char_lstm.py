@@ -97,8 +97,8 @@ RECIPE = {
     "final_lr_fraction": 0.1,
     "max_norm": 1.0,
     "forget_bias": 1.0,
-    "iterations": 12000,
-    "eval_every": 1000,
+    "iterations": 8000,
+    "eval_every": 500,
     "dtype": "float32",
 }
 SEEDS = (0, 1, 2, 3)

@@ -123,6 +123,8 @@ def init_char_lstm(
 ) -> CharLSTM:
     """A fresh :class:`CharLSTM`: weights from U(−1/√H, 1/√H) as PyTorch draws them,
     biases 0 except ``b_f = forget_bias``."""
+    vocab_size = v.positive_int("vocab_size", vocab_size)
+    hidden_size = v.positive_int("hidden_size", hidden_size)
     gen = v.generator(seed, rng)
     cell = LSTMParams.init(vocab_size, hidden_size, forget_bias=forget_bias, rng=gen, dtype=dtype)
     readout = ReadoutParams.init(hidden_size, vocab_size, rng=gen, dtype=dtype)
@@ -178,8 +180,19 @@ def char_lstm_loss_and_gradients(
     state : (h_T, c_T), each (B, H), to carry into the next chunk
     """
     v.check_params(model, CharLSTM, "model")
+    V = model.vocab_size
+    inputs = v.token_array("inputs", inputs, ("T", "B"), (None, None), V, vocab_source="V of model")
+    T, B = inputs.shape
+    targets = v.token_array(
+        "targets",
+        targets,
+        ("T", "B"),
+        (T, B),
+        V,
+        source="T, B from inputs",
+        vocab_source="V of model",
+    )
     if h0 is None or c0 is None:
-        B = np.shape(inputs)[1] if np.ndim(inputs) == 2 else 1
         zero_h, zero_c = _zero_state(model, B)
         h0 = zero_h if h0 is None else h0
         c0 = zero_c if c0 is None else c0
@@ -242,6 +255,15 @@ def bits_per_char(model: CharLSTM, tokens: np.ndarray, *, streams: int = 16) -> 
     parallel from a zero state; every character but the first of each piece is
     predicted.
     """
+    v.check_params(model, CharLSTM, "model")
+    streams = v.positive_int("streams", streams)
+    tokens = v.token_array(
+        "tokens", tokens, ("N",), (None,), model.vocab_size, vocab_source="V of model"
+    )
+    if tokens.size < 2 * streams:
+        raise ValueError(
+            f"tokens: expected at least 2 · streams = {2 * streams} tokens, got {tokens.size}"
+        )
     log_probs = char_lstm_states(model, batch_streams(tokens, streams))[2]
     return -float(log_probs.mean(dtype=np.float64)) / LN2
 
