@@ -127,9 +127,10 @@ def main() -> int:
     env = environment(threads=1)
     ms = medians["lstm_lib_ms"]
     print(f"one iteration, H = {H}, B = {B}, T = {T}, V = {V}, float32, one thread:")
-    print(
-        f"  lstm_lib {ms:.1f} ms (goal <= {GOAL_MS:.0f} ms: {'met' if ms <= GOAL_MS else 'missed'})"
-    )
+    best = medians["lstm_lib_ms_best"]
+    verdict = "met" if ms <= GOAL_MS else "missed"
+    print(f"  lstm_lib median {ms:.1f} ms, fastest block {best:.1f} ms per iteration")
+    print(f"  goal <= {GOAL_MS:.0f} ms: {verdict} by the median")
     if "torch_ms" in medians:
         print(f"  PyTorch  {medians['torch_ms']:.1f} ms (ratio {ms / medians['torch_ms']:.2f})")
     print("Machine: " + "; ".join(f"{k} {v}" for k, v in env.items()))
