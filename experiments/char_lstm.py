@@ -102,6 +102,8 @@ RECIPE = {
     "dtype": "float32",
 }
 SEEDS = (0, 1, 2, 3)
+#: The checkpoints whose units are scored (their emergence over training).
+EMERGENCE_EVERY = 1000
 #: Characters of the selection files scored during training (the eval curve).
 EVAL_CHARS = 32000
 
@@ -163,6 +165,11 @@ def store_heldout(stdlib: Path, corpus: dict) -> None:
 def join(texts) -> str:
     """Files joined into one text, each ending in one newline."""
     return "".join(t if t.endswith("\n") else t + "\n" for t in texts)
+
+
+def files(texts: dict[str, str], names) -> list[str]:
+    """The texts of ``names``, each ending in one newline (joined, they make :func:`join`)."""
+    return [t if t.endswith("\n") else t + "\n" for t in (texts[n] for n in names)]
 
 
 def training_text(stdlib: Path) -> str:
@@ -269,14 +276,16 @@ def analyse_seed(seed: int, work: Path, out: Path) -> dict:
     folder = work / f"seed{seed}"
     train = json.loads((folder / "train.json").read_text())
     heldout = load_heldout()
-    select = join(heldout[n] for n in SELECT_FILES)
-    measure = join(heldout[n] for n in MEASURE_FILES)
+    select = files(heldout, SELECT_FILES)
+    measure = files(heldout, MEASURE_FILES)
     model = L.load_char_lstm(folder / "trained.npz")
     start = time.perf_counter()
     result = U.analyse(model, select, measure, seed=seed)
     emergence = []
     for ckpt in sorted(folder.glob("ckpt*.npz")):
         it = int(ckpt.stem[4:])
+        if it % EMERGENCE_EVERY:
+            continue
         emergence.append(
             {"iteration": it, **U.emergence_scores(L.load_char_lstm(ckpt), select, measure)}
         )

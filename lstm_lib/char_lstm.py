@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_lib import _validate as v
+from lstm_lib.lstm import _forward_through_time, _fused_weights
 from lstm_lib.optim import Adam, clip_grad_norm
 from lstm_lib.params import LSTMParams
 from lstm_lib.readout import ReadoutParams
@@ -220,9 +221,17 @@ def batch_streams(tokens: np.ndarray, batch_size: int) -> np.ndarray:
 
 
 def char_lstm_states(
-    model: CharLSTM, tokens: np.ndarray, *, chunk: int = 500
+    model: CharLSTM,
+    tokens: np.ndarray,
+    *,
+    chunk: int = 500,
+    clamp: dict[int, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run ``model`` over streams ``tokens`` (L, B) from a zero state, chunk by chunk.
+
+    ``clamp={j: value, ...}`` holds unit j's cell state at ``value`` after every update
+    (4), ``C_t[j] = value``: the intervention of chapter 5 (what the rest of the network
+    can still do without what unit j keeps).
 
     Returns ``cs`` (L, B, H), the cell states C_t after each character;
     ``gates`` (L, 4, B, H) in the order f, i, o, C̃; ``log_probs`` (L − 1, B), the
@@ -233,16 +242,37 @@ def char_lstm_states(
         "tokens", tokens, ("L", "B"), (None, None), model.vocab_size, vocab_source="V of model"
     )
     chunk = v.positive_int("chunk", chunk)
-    L, B = tokens.shape
+    clamp_arrays = None
+    if clamp is not None:
+        if not isinstance(clamp, dict) or not clamp:
+            raise TypeError(f"clamp: expected a non-empty dict {{unit: value}}, got {clamp!r}")
+        units = []
+        for j in clamp:
+            if not v._is_int(j) or not 0 <= j < model.hidden_size:
+                raise ValueError(
+                    f"clamp: expected units in [0, {model.hidden_size}) (H of model), got {j!r}"
+                )
+            units.append(int(j))
+        values = [v.finite_real(f"clamp[{j}]", clamp[j]) for j in units]
+        clamp_arrays = (np.array(units), np.array(values, model.dtype))
+    L_, B = tokens.shape
+    W, b = _fused_weights(model.cell)
+    H = model.hidden_size
+    Wh_T = np.ascontiguousarray(W[:, :H].T)
+    Wx_T = np.ascontiguousarray(W[:, H:].T)
     h, c = _zero_state(model, B)
     hs, cs, gates = [], [], []
-    for start in range(0, L, chunk):
-        h_part, c_part, cache = lstm_token_forward(tokens[start : start + chunk], h, c, model.cell)
+    for start in range(0, L_, chunk):
+        x_proj = Wx_T[tokens[start : start + chunk]]
+        x_proj += b
+        h_part, c_part, _, g_part = _forward_through_time(x_proj, h, c, Wh_T, clamp_arrays)
         hs.append(h_part)
         cs.append(c_part)
-        gates.append(cache.gates)
+        gates.append(g_part)
         h, c = h_part[-1], c_part[-1]
     hs_all = np.concatenate(hs)
+    if not np.isfinite(hs_all).all():
+        raise OverflowError("char_lstm_states: the hidden state overflowed; rescale the weights")
     logits, _ = sequence_readout_forward(hs_all[:-1], model.readout)
     log_probs = target_log_probs(logits, tokens[1:])
     return np.concatenate(cs), np.concatenate(gates), log_probs, hs_all

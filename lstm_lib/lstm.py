@@ -282,13 +282,19 @@ class LSTMCache(_GateViews):
 
 
 def _forward_through_time(
-    x_proj: np.ndarray, h0: np.ndarray, c0: np.ndarray, Wh_T: np.ndarray
+    x_proj: np.ndarray,
+    h0: np.ndarray,
+    c0: np.ndarray,
+    Wh_T: np.ndarray,
+    clamp: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The recursion of the forward pass, given every step's input projection.
 
     ``x_proj`` (T, B, 4H) is W·[0, x_t] + b in ``FUSED_GATE_ORDER`` (overwritten: it is
     the caller's scratch array); ``Wh_T`` (H, 4H) acts on h_{t-1}. Returns ``hs``, ``cs``,
     ``tanh_cs`` (T, B, H) and ``gates`` (T, 4, B, H), as :class:`LSTMCache` holds them.
+    ``clamp = (units, values)`` sets ``C_t[:, units] = values`` after every update (4)
+    (an intervention, :func:`lstm_lib.char_lstm_states`; forward only).
     """
     T, B, H4 = x_proj.shape
     H = H4 // 4
@@ -310,6 +316,8 @@ def _forward_through_time(
         f_t, i_t, o_t, C_tilde = a
         c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
         c += np.multiply(i_t, C_tilde, out=iC)
+        if clamp is not None:
+            c[:, clamp[0]] = clamp[1]
         np.tanh(c, out=tanh_cs[t])
         h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
     return hs, cs, tanh_cs, gates
