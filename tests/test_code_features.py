@@ -116,3 +116,21 @@ def test_clamping_a_unit_holds_its_cell_state():
     assert not np.allclose(free[:, :, 3], 0.25)
     with pytest.raises(ValueError, match=r"clamp: expected units in \[0, 5\)"):
         L.char_lstm_states(model, streams, clamp={5: 0.0})
+
+
+def test_cell_text_html_is_static_accessible_and_exact():
+    from lstm_lib.cell_text import BINS, cell_text_html, contrast_ratio, palette
+
+    text = "f(a)\n"
+    page = cell_text_html(
+        text, {"unit 1": np.array([0.0, 1.2, 1.0, 0.0, -2.0]), "unit 2": np.zeros(5)}, name="t"
+    )
+    assert "<script" not in page and page.count('type="radio"') == 2
+    assert '<span class="c8" title="1.20">(</span>' in page  # 1.2 / 2.0 · 5 bins = +3
+    assert '<span class="c0" title="newline: -2.00"> </span>' in page
+    assert "#t-1:checked ~ .views .v1 {display: block;}" in page
+    colours = palette()
+    assert len(colours) == 2 * BINS + 1 and colours[BINS] == "#ffffff"
+    assert min(contrast_ratio("#000000", c) for c in colours) >= 7.0
+    with pytest.raises(ValueError, match=r"views\['u'\]: expected shape \(N,\) = \(5,\)"):
+        cell_text_html(text, {"u": np.zeros(4)})
