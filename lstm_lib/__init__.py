@@ -24,14 +24,25 @@ Modules, one idea each:
 * :mod:`lstm_lib.softmax_readout`: a readout at every step and the softmax cross-entropy
 * :mod:`lstm_lib.charset`: characters as token ids
 * :mod:`lstm_lib.char_lstm`: a character-level language model, truncated BPTT, bits per character
+* :mod:`lstm_lib.code_features`: what a reader of Python knows at each character
+* :mod:`lstm_lib.unit_analysis`: a unit per feature, chosen, measured elsewhere, clamped
 
 Modules that serve the book are not imported here: ``lstm_lib.style`` (the figure
 style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
-``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients") matplotlib and
+``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients") and ``lstm_lib.char_plots``
+(chapter 5's figures) matplotlib, the first also
 ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes SVG.
 """
 
-from lstm_lib import experiment, gradcheck, gradient_flow, optim, reference
+from lstm_lib import (
+    code_features,
+    experiment,
+    gradcheck,
+    gradient_flow,
+    optim,
+    reference,
+    unit_analysis,
+)
 from lstm_lib.ablation import clamp_gate, readout_shares
 from lstm_lib.activations import sigmoid, tanh
 from lstm_lib.char_lstm import (
@@ -150,6 +161,7 @@ __all__ = [
     "char_lstm_states",
     "clamp_gate",
     "clip_grad_norm",
+    "code_features",
     "decode",
     "encode",
     "experiment",
@@ -207,4 +219,5 @@ __all__ = [
     "target_log_probs",
     "train",
     "train_char_lstm",
+    "unit_analysis",
 ]
