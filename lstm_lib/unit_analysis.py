@@ -25,6 +25,7 @@ Introduced in chapter "What a trained LSTM keeps in its cell state" (``chapters/
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -136,6 +137,17 @@ def linear_probe(
     return float(unit_scores(prediction[:, None], measure_target, feature)[0])
 
 
+@functools.lru_cache(maxsize=4)
+def _features(files: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The features of whole files, joined (cached: a text is read many times, clamped
+    one unit at a time, and tokenizing it costs more than one pass of the network)."""
+    parts = [code_features(t) for t in files]
+    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    for a in out.values():
+        a.flags.writeable = False
+    return out
+
+
 def run_text(
     model: CharLSTM, text: str | list[str], *, clamp: dict[int, float] | None = None
 ) -> dict:
@@ -151,11 +163,10 @@ def run_text(
     """
     v.check_params(model, CharLSTM, "model")
     if isinstance(text, (list, tuple)):  # whole files: each tokenized on its own
-        parts = [code_features(t) for t in text]
+        all_features = _features(tuple(text))
         text = "".join(text)
-        all_features = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     else:
-        all_features = code_features(text)
+        all_features = _features((text,))
     tokens = encode(text)
     streams = batch_streams(tokens, STREAMS)
     L_, B = streams.shape
