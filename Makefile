@@ -13,7 +13,7 @@
 #   make execute   re-execute the chapters in place, in the pinned environment
 #                  (all of them, or CHAPTERS=chapters/03_vanishing_gradients.ipynb)
 #   make experiments  re-run chapter 4's long-lag sweep and chapter 5's character-level
-#                  LSTM (4 seeds) into _build/experiments/ (every core, JOBS=n to change; a
+#                  LSTM (3 seeds) into _build/experiments/ (every core, JOBS=n to change; a
 #                  finished run is kept there, so an interrupted sweep resumes) and compare
 #                  every outcome with the stored experiments/results/; STORE=1 runs them
 #                  into experiments/results/ instead (then `make execute`)

@@ -101,7 +101,7 @@ RECIPE = {
     "eval_every": 500,
     "dtype": "float32",
 }
-SEEDS = (0, 1, 2, 3)
+SEEDS = (0, 1, 2)
 #: The checkpoints whose units are scored (their emergence over training).
 EMERGENCE_EVERY = 1000
 #: Characters of the selection files scored during training (the eval curve).
