@@ -17,7 +17,7 @@ import html
 
 import numpy as np
 
-__all__ = ["BINS", "cell_text_html", "contrast_ratio", "palette"]
+__all__ = ["BINS", "cell_text_html", "contrast_ratio", "excerpt_views", "palette"]
 
 #: Colour bins on each side of zero (the scale has 2·BINS + 1 colours).
 BINS = 5
@@ -124,3 +124,20 @@ def cell_text_html(
         f"<fieldset><legend>unit shown</legend>{''.join(radios)}"
         f'<div class="views">{legend}{"".join(panels)}</div></fieldset></div>'
     )
+
+
+def excerpt_views(
+    source: str, cs: np.ndarray, first_line: int, n_lines: int, units: dict[str, int]
+) -> tuple[str, dict[str, np.ndarray]]:
+    """Lines ``first_line`` to ``first_line + n_lines − 1`` (0-based) of ``source``, and the
+    cell states ``cs`` (N, H) of the named ``units`` over those characters, for
+    :func:`cell_text_html`; ``cs`` is the network's run over the whole of ``source``
+    (N = ``len(source)``), so each excerpt is read in its context."""
+    cs = np.asarray(cs)
+    if cs.ndim != 2 or cs.shape[0] != len(source):
+        raise ValueError(f"cs: expected shape (N, H) = ({len(source)}, H), got {cs.shape}")
+    lines = source.split("\n")
+    start = sum(len(line) + 1 for line in lines[:first_line])
+    excerpt = "\n".join(lines[first_line : first_line + n_lines]) + "\n"
+    window = slice(start, start + len(excerpt))
+    return excerpt, {label: cs[window, j] for label, j in units.items()}

@@ -1,4 +1,4 @@
-"""Reading chapter 5's stored runs back: summaries over seeds and the figures (book only).
+"""Reading chapter 5's stored runs back: summaries over seeds, tables, figures (book only).
 
 The runs are the JSON records of ``experiments/char_lstm.py`` (one per seed). Every
 number the chapter states is a median over the seeds with the range beside it
@@ -16,8 +16,15 @@ import numpy as np
 from lstm_lib.style import COLORS, GUIDES, LABELS
 
 __all__ = [
+    "ABLATION_TARGETS",
     "FEATURE_NAMES",
     "SeedSpread",
+    "ablation_spreads",
+    "ablation_table",
+    "depth_gate_table",
+    "depth_gates",
+    "feature_spreads",
+    "feature_table",
     "load_runs",
     "over_seeds",
     "plot_emergence",
@@ -103,3 +110,98 @@ def plot_emergence(runs: list[dict], features: list[str], axes) -> None:
         ax.axhline(0.5 if measure == "AUC" else 0.0, color=GUIDES["reference"], lw=0.8)
     axes[-1].set_xlabel("iteration")
     axes[0].legend(loc="lower right", fontsize="small")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def feature_spreads(runs: list[dict], feature: str) -> dict[str, SeedSpread]:
+    """Over the seeds: the chosen unit's held-out score (``"unit"``) and the probe's
+    (``"probe"``) for one feature."""
+    rows = [r["features"][feature] for r in runs]
+    return {
+        "unit": over_seeds(x["heldout_score"] for x in rows),
+        "probe": over_seeds(x["probe_heldout"] for x in rows),
+    }
+
+
+def feature_table(runs: list[dict], features: list[str]) -> str:
+    """One line per feature: measure, the unit of each seed, the unit's held-out score
+    and the probe's (median and range over seeds)."""
+    lines = [f"{'feature':26s} {'':7s} {'unit per seed':16s} held-out score of the unit   probe"]
+    for feature in features:
+        rows = [r["features"][feature] for r in runs]
+        s = feature_spreads(runs, feature)
+        units = " ".join(f"{x['unit']:3d}" for x in rows)
+        lines.append(
+            f"{FEATURE_NAMES[feature]:26s} {rows[0]['measure']:7s} {units:16s} "
+            f"{s['unit']!s:28s} {s['probe']}"
+        )
+    return "\n".join(lines)
+
+
+def depth_gates(runs: list[dict]) -> dict[str, dict[str, SeedSpread]]:
+    """Over the seeds: the depth unit's mean ``i`` and ``f`` and its candidate times the
+    unit's sign (``C_up``: positive = deeper) at ``open``, ``close`` and ``other``
+    characters."""
+    out = {}
+    for where in ("open", "close", "other"):
+        g = [r["depth_unit_gates"][where] for r in runs]
+        signs = [r["features"]["bracket_depth"]["sign"] for r in runs]
+        out[where] = {
+            "i": over_seeds(x["i"] for x in g),
+            "f": over_seeds(x["f"] for x in g),
+            "C_up": over_seeds(s * x["C_tilde"] for s, x in zip(signs, g, strict=True)),
+        }
+    return out
+
+
+def depth_gate_table(runs: list[dict]) -> str:
+    """The depth unit's gates per seed at opening brackets, closing brackets and elsewhere."""
+    head = "seed unit |  ( [ {: i_t   f_t  sign*C~ |  ) ] }: i_t   f_t  sign*C~ | else: i_t   f_t"
+    lines = [head]
+    for r in runs:
+        g, d = r["depth_unit_gates"], r["features"]["bracket_depth"]
+        cells = [
+            f"{g[w]['i']:12.2f} {g[w]['f']:5.2f} {d['sign'] * g[w]['C_tilde']:+8.2f} |"
+            for w in ("open", "close")
+        ]
+        other = f"{g['other']['i']:9.2f} {g['other']['f']:5.2f}"
+        lines.append(f"{r['seed']:4d} {d['unit']:4d} |" + "".join(cells) + other)
+    return "\n".join(lines)
+
+
+def ablation_spreads(runs: list[dict], feature: str) -> dict[str, SeedSpread]:
+    """Over the seeds, in bits per character: the clamped unit's effect on the relevant
+    characters (``"relevant"``) and on the others (``"other"``), and the median effect
+    of the random control units on the relevant characters (``"control"``)."""
+    rows = [r["features"][feature] for r in runs]
+    return {
+        "relevant": over_seeds(x["ablation"]["relevant"] for x in rows),
+        "other": over_seeds(x["ablation"]["other"] for x in rows),
+        "control": over_seeds(
+            np.median([c["relevant"] for c in x["control_ablation"]]) for x in rows
+        ),
+    }
+
+
+#: The characters each ablation is scored on (:func:`lstm_lib.unit_analysis.relevant_targets`).
+ABLATION_TARGETS = {
+    "bracket_depth": "before ) ] }",
+    "column": "before a newline",
+    "leading_whitespace": "indentation",
+    "prose": "comments, strings",
+    "inside_string": "strings",
+}
+
+
+def ablation_table(runs: list[dict]) -> str:
+    """Change in bits per character with each feature's unit clamped, median over seeds."""
+    lines = [f"{'feature':26s} {'characters':18s} unit: relevant   other   random units"]
+    for feature, label in ABLATION_TARGETS.items():
+        s = ablation_spreads(runs, feature)
+        lines.append(
+            f"{FEATURE_NAMES[feature]:26s} {label:18s} {s['relevant'].median:+14.2f} "
+            f"{s['other'].median:+7.3f} {s['control'].median:+14.3f}"
+        )
+    return "\n".join(lines)
