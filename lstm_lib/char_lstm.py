@@ -226,7 +226,8 @@ def char_lstm_states(
     *,
     chunk: int = 500,
     clamp: dict[int, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    keep_gates: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
     """Run ``model`` over streams ``tokens`` (L, B) from a zero state, chunk by chunk.
 
     ``clamp={j: value, ...}`` holds unit j's cell state at ``value`` after every update
@@ -234,7 +235,8 @@ def char_lstm_states(
     can still do without what unit j keeps).
 
     Returns ``cs`` (L, B, H), the cell states C_t after each character;
-    ``gates`` (L, 4, B, H) in the order f, i, o, C̃; ``log_probs`` (L − 1, B), the
+    ``gates`` (L, 4, B, H) in the order f, i, o, C̃ (``None`` with ``keep_gates=False``,
+    which saves their memory on a long text); ``log_probs`` (L − 1, B), the
     log-probability of each next character (nats); ``hs`` (L, B, H).
     """
     v.check_params(model, CharLSTM, "model")
@@ -242,6 +244,8 @@ def char_lstm_states(
         "tokens", tokens, ("L", "B"), (None, None), model.vocab_size, vocab_source="V of model"
     )
     chunk = v.positive_int("chunk", chunk)
+    if not isinstance(keep_gates, (bool, np.bool_)):
+        raise TypeError(f"keep_gates: expected a bool, got {v._got(keep_gates)}")
     clamp_arrays = None
     if clamp is not None:
         if not isinstance(clamp, dict) or not clamp:
@@ -253,7 +257,14 @@ def char_lstm_states(
                     f"clamp: expected units in [0, {model.hidden_size}) (H of model), got {j!r}"
                 )
             units.append(int(j))
-        values = [v.finite_real(f"clamp[{j}]", clamp[j]) for j in units]
+        values = []
+        for j in units:
+            value = clamp[j]
+            if not v._is_real(value):
+                raise TypeError(f"clamp: expected a real number for unit {j}, got {v._got(value)}")
+            if not np.isfinite(float(value)):
+                raise ValueError(f"clamp: expected a finite number for unit {j}, got {value}")
+            values.append(float(value))
         clamp_arrays = (np.array(units), np.array(values, model.dtype))
     L_, B = tokens.shape
     W, b = _fused_weights(model.cell)
@@ -268,14 +279,16 @@ def char_lstm_states(
         h_part, c_part, _, g_part = _forward_through_time(x_proj, h, c, Wh_T, clamp_arrays)
         hs.append(h_part)
         cs.append(c_part)
-        gates.append(g_part)
+        if keep_gates:
+            gates.append(g_part)
         h, c = h_part[-1], c_part[-1]
     hs_all = np.concatenate(hs)
     if not np.isfinite(hs_all).all():
         raise OverflowError("char_lstm_states: the hidden state overflowed; rescale the weights")
     logits, _ = sequence_readout_forward(hs_all[:-1], model.readout)
     log_probs = target_log_probs(logits, tokens[1:])
-    return np.concatenate(cs), np.concatenate(gates), log_probs, hs_all
+    all_gates = np.concatenate(gates) if keep_gates else None
+    return np.concatenate(cs), all_gates, log_probs, hs_all
 
 
 def bits_per_char(model: CharLSTM, tokens: np.ndarray, *, streams: int = 16) -> float:

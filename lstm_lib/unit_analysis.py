@@ -149,7 +149,11 @@ def _features(files: tuple[str, ...]) -> dict[str, np.ndarray]:
 
 
 def run_text(
-    model: CharLSTM, text: str | list[str], *, clamp: dict[int, float] | None = None
+    model: CharLSTM,
+    text: str | list[str],
+    *,
+    clamp: dict[int, float] | None = None,
+    keep_gates: bool = False,
 ) -> dict:
     """Read ``text`` in :data:`STREAMS` streams; return its features and the network's
     cell states and gates, flattened to one row per character read.
@@ -158,8 +162,9 @@ def run_text(
     file are found on its own, so a file that does not tokenize alone cannot spoil the next).
 
     Keys: every feature (N,); ``cs`` (N, H); ``gates`` (N, 4, H) in the order f, i, o,
-    C̃; ``chars`` (N,) the characters; ``loss_bits`` (N,) the loss of predicting the
-    *next* character (NaN where the stream ends); ``next_chars`` (N,).
+    C̃ (only with ``keep_gates=True``, else ``None``); ``chars`` (N,) the characters;
+    ``loss_bits`` (N,) the loss of predicting the *next* character (NaN where the stream
+    ends); ``next_chars`` (N,).
     """
     v.check_params(model, CharLSTM, "model")
     if isinstance(text, (list, tuple)):  # whole files: each tokenized on its own
@@ -171,7 +176,7 @@ def run_text(
     streams = batch_streams(tokens, STREAMS)
     L_, B = streams.shape
     features = all_features
-    cs, gates, log_probs, _ = char_lstm_states(model, streams, clamp=clamp)
+    cs, gates, log_probs, _ = char_lstm_states(model, streams, clamp=clamp, keep_gates=keep_gates)
     # stream b holds characters b·L ... (b+1)·L − 1: flatten stream-major
     n = L_ * B
     loss = np.full((L_, B), np.nan)
@@ -182,7 +187,7 @@ def run_text(
     return {
         **{k: f[:n] for k, f in features.items()},
         "cs": cs.transpose(1, 0, 2).reshape(n, -1),
-        "gates": gates.transpose(2, 0, 1, 3).reshape(n, 4, -1),
+        "gates": None if gates is None else gates.transpose(2, 0, 1, 3).reshape(n, 4, -1),
         "loss_bits": loss.T.reshape(n),
         "chars": chars,
         "next_chars": next_chars,
@@ -236,7 +241,7 @@ def analyse(model: CharLSTM, select_text: str, measure_text: str, *, seed: int =
     """
     rng = np.random.default_rng(seed)
     sel = run_text(model, select_text)
-    mea = run_text(model, measure_text)
+    mea = run_text(model, measure_text, keep_gates=True)
     valid = np.isfinite(mea["loss_bits"])
     out = {"heldout_bpc": float(np.mean(mea["loss_bits"][valid])), "features": {}}
     H = model.hidden_size
@@ -297,8 +302,8 @@ def emergence_scores(
     full_mea = run_text(model, measure_text)
     valid = np.isfinite(full_mea["loss_bits"])
     out = {"heldout_bpc": float(np.mean(full_mea["loss_bits"][valid]))}
-    sel = {k: a[::every] for k, a in full_sel.items()}
-    mea = {k: a[::every] for k, a in full_mea.items()}
+    sel = {k: a[::every] for k, a in full_sel.items() if a is not None}
+    mea = {k: a[::every] for k, a in full_mea.items() if a is not None}
     for feature in FEATURES:
         s_scores = unit_scores(sel["cs"], sel[feature], feature)
         unit, sign = best_unit(s_scores, feature)

@@ -480,6 +480,24 @@ ENTRIES: list[Entry] = [
         },
     ),
     Entry(
+        "char_lstm_states",
+        L.char_lstm_states,
+        lambda: {
+            "model": char_model(),
+            "tokens": _tokens(),
+            "chunk": 2,
+            "clamp": {1: 0.5},
+            "keep_gates": False,
+        },
+        {
+            "model": Arg("char_model"),
+            "tokens": Arg("tokens", free_axes=(0, 1)),
+            "chunk": Arg("posint"),
+            "clamp": Arg("clamp"),
+            "keep_gates": Arg("bool"),
+        },
+    ),
+    Entry(
         "bits_per_char",
         L.bits_per_char,
         lambda: {"model": char_model(), "tokens": _tokens(shape=(40,)), "streams": 4},
@@ -621,6 +639,12 @@ def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
             b = a.copy()
             b.reshape(-1)[-1] = bad
             yield f"contains id {bad}", b, ValueError
+    elif arg.kind == "clamp":
+        for value in ("abc", [1, 2], 0.5, {}):
+            yield repr(value), value, TypeError
+        for value in ({H: 0.5}, {-1: 0.5}, {1: np.nan}):
+            yield repr(value), value, ValueError
+        yield "{1: 'x'}", {1: "x"}, TypeError
     elif arg.kind == "text":
         for value in (None, 3, b"abc", ["a", "b"], np.array(["a"])):
             yield repr(value), value, TypeError

@@ -104,7 +104,10 @@ def test_relevant_targets_pick_the_right_next_characters():
     assert set(run["next_chars"][closing]) == {")", "]"}
     newline = relevant_targets(run, "column")
     assert set(run["next_chars"][newline]) == {"\n"}
-    assert run["cs"].shape == (len(text), 4) and run["gates"].shape == (len(text), 4, 4)
+    assert run["cs"].shape == (len(text), 4) and run["gates"] is None
+    with_gates = run_text(model, text, keep_gates=True)
+    assert with_gates["gates"].shape == (len(text), 4, 4)
+    np.testing.assert_array_equal(with_gates["cs"], run["cs"])
 
 
 def test_clamping_a_unit_holds_its_cell_state():
