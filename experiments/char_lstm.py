@@ -179,23 +179,11 @@ def training_text(stdlib: Path) -> str:
 
 
 def machine() -> dict:
-    """Where a run ran (benchmarks/machine.py)."""
-    import platform
+    """Where a run ran: the same description as chapter 4's runs (``long_lag.machine``)."""
+    sys.path.insert(0, str(ROOT / "experiments"))
+    from long_lag import machine as describe
 
-    import numpy as np
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from machine import processor
-
-    model, simd = processor()
-    return {
-        "processor": model,
-        "simd": simd,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "default"),
-    }
+    return describe()
 
 
 # --------------------------------------------------------------------------- stage 1
