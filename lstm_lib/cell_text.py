@@ -104,10 +104,11 @@ def cell_text_html(
         bins = _bins(values)
         spans = []
         for ch, b, x in zip(text, bins, values, strict=True):
+            # unquoted attributes (valid HTML: no spaces in the values) keep the page small
             if ch == "\n":
-                spans.append(f'<span class="c{b}" title="newline: {x:.2f}"> </span>\n')
+                spans.append(f'<span class=c{b} title="newline: {x:.2f}"> </span>\n')
             else:
-                spans.append(f'<span class="c{b}" title="{x:.2f}">{html.escape(ch)}</span>')
+                spans.append(f"<span class=c{b} title={x:.2f}>{html.escape(ch)}</span>")
         panels.append(
             f'<pre class="view v{k}" aria-label="{html.escape(label)}">{"".join(spans)}</pre>'
         )

@@ -129,8 +129,8 @@ def test_cell_text_html_is_static_accessible_and_exact():
         text, {"unit 1": np.array([0.0, 1.2, 1.0, 0.0, -2.0]), "unit 2": np.zeros(5)}, name="t"
     )
     assert "<script" not in page and page.count('type="radio"') == 2
-    assert '<span class="c8" title="1.20">(</span>' in page  # 1.2 / 2.0 · 5 bins = +3
-    assert '<span class="c0" title="newline: -2.00"> </span>' in page
+    assert "<span class=c8 title=1.20>(</span>" in page  # 1.2 / 2.0 · 5 bins = +3
+    assert '<span class=c0 title="newline: -2.00"> </span>' in page
     assert "#t-1:checked ~ .views .v1 {display: block;}" in page
     colours = palette()
     assert len(colours) == 2 * BINS + 1 and colours[BINS] == "#ffffff"
