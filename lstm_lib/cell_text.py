@@ -2,7 +2,7 @@
 
 :func:`cell_text_html` writes each character of a text on a background whose colour is
 one unit's cell state ``C_t[j]`` after reading it (blue below zero, orange above,
-white at zero; the scale is the unit's largest |C_t[j]| in the text), with the value
+white at zero; the scale is the unit's largest absolute C_t[j] in the text), with the value
 in the character's tooltip (``title``). Several units share one view: a row of radio
 buttons switches between them with CSS alone, so the page works offline, without
 JavaScript and by keyboard (Tab to the buttons, arrow keys to switch); every

@@ -8,6 +8,7 @@ number the chapter states is a median over the seeds with the range beside it
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class SeedSpread:
         return f"{self.median:.2f} ({self.low:.2f} to {self.high:.2f})"
 
 
-def load_runs(folder: str | Path) -> list[dict]:
+def load_runs(folder: str | os.PathLike) -> list[dict]:
     """Every ``seed<S>.json`` record in ``folder``, by seed."""
     paths = sorted(Path(folder).glob("seed*.json"), key=lambda p: int(p.stem[4:]))
     if not paths:

@@ -41,7 +41,8 @@ def encode(text: str) -> np.ndarray:
 
 
 def decode(tokens: np.ndarray) -> str:
-    """The text of ``tokens`` (N,); the id :data:`OTHER` becomes ``¤``."""
+    """The text of ``tokens`` (N,); the id ``OTHER`` (any character outside the alphabet)
+    becomes ``¤``."""
     tokens = v.token_array("tokens", tokens, ("N",), (None,), VOCAB_SIZE, vocab_source="V")
     chars = np.array(list(ALPHABET + OTHER_CHAR))
     return "".join(chars[tokens])

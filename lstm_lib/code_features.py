@@ -15,8 +15,8 @@ For every character i of a text (after reading it, as the network has):
   docstrings too);
 - ``prose``: inside a comment or a string, where the text is English or data, not code.
 
-Strings, comments and brackets are found by Python's own tokenizer (:mod:`tokenize`),
-so the text must be valid Python source as far as tokenizing goes.
+Strings, comments and brackets are found by Python's own tokenizer (the standard
+library's ``tokenize``), so the text must be valid Python source as far as tokenizing goes.
 """
 
 from __future__ import annotations

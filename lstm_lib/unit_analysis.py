@@ -4,8 +4,8 @@ measured on another, tested by clamping it.
 For each feature of :mod:`lstm_lib.code_features` (bracket depth, column, ...):
 
 1. **Choose** on the *selection* text: the unit whose cell state ``C_t[j]`` agrees
-   best with the feature: the largest |r| (Pearson correlation) for a number, the
-   AUC farthest from 0.5 for a yes/no feature (AUC: the probability that a
+   best with the feature: the largest absolute r (Pearson correlation) for a number,
+   the AUC farthest from 0.5 for a yes/no feature (AUC: the probability that a
    character where the feature holds gets a higher ``C_t[j]`` than one where it
    does not; 0.5 is chance). Its sign is fixed there too.
 2. **Measure** on the *measurement* text (other files): the same unit, the same
@@ -102,7 +102,7 @@ def unit_scores(states: np.ndarray, target: np.ndarray, feature: str) -> np.ndar
 
 
 def best_unit(scores: np.ndarray, feature: str) -> tuple[int, int]:
-    """The unit farthest from chance (|r| largest, or |AUC − 0.5| largest) and its sign."""
+    """The unit farthest from chance (largest absolute r, or AUC farthest from 0.5) and its sign."""
     centred = scores if feature in CONTINUOUS_FEATURES else scores - 0.5
     j = int(np.argmax(np.abs(centred)))
     return j, 1 if centred[j] >= 0 else -1
