@@ -80,10 +80,10 @@ def cell_text_html(
     css = [
         f".{name} {{font-family: monospace; line-height: 1.45; color: #000;}}",
         f".{name} pre {{margin: 0.4em 0; padding: 0.5em; background: #fff; color: #000;"
-        " white-space: pre; overflow-x: auto; border: 1px solid #767676; font-size: 0.85em;}}",
+        " white-space: pre; overflow-x: auto; border: 1px solid #767676; font-size: 0.85em;}",
         f".{name} .view {{display: none;}}",
         f".{name} fieldset {{border: 0; padding: 0; margin: 0 0 0.3em 0;}}",
-        f".{name} label {{margin-right: 1em; white-space: nowrap;}}",
+        f".{name} label {{margin: 0 1.2em 0 0.3em; white-space: nowrap;}}",
         f".{name} input:focus-visible + label {{outline: 2px solid #000;}}",
         *(f".{name} .c{k} {{background: {c};}}" for k, c in enumerate(colours)),
     ]
@@ -98,7 +98,7 @@ def cell_text_html(
         checked = " checked" if k == 0 else ""
         radios.append(
             f'<input type="radio" name="{name}" id="{vid}"{checked}>'
-            f'<label for="{vid}">{html.escape(label)}</label>'
+            f'<label for="{vid}">{html.escape(label)}</label> '
         )
         css.append(f"#{vid}:checked ~ .views .v{k} {{display: block;}}")
         bins = _bins(values)

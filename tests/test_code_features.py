@@ -137,3 +137,16 @@ def test_cell_text_html_is_static_accessible_and_exact():
     assert min(contrast_ratio("#000000", c) for c in colours) >= 7.0
     with pytest.raises(ValueError, match=r"views\['u'\]: expected shape \(N,\) = \(5,\)"):
         cell_text_html(text, {"u": np.zeros(4)})
+
+
+def test_cell_text_css_parses_and_hides_all_but_the_checked_view():
+    """Every rule is balanced (a stray brace swallows the next rule: all views shown)."""
+    import re
+
+    from lstm_lib.cell_text import cell_text_html
+
+    page = cell_text_html("x\n", {"a": np.zeros(2), "b": np.ones(2)}, name="t")
+    css = re.search(r"<style>(.*)</style>", page).group(1)
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    assert "".join(f"{s}{{{b}}}" for s, b in rules).replace(" ", "") == css.replace(" ", "")
+    assert (".t .view", "display: none;") in [(s.strip(), b) for s, b in rules]
