@@ -5,8 +5,9 @@ one unit's cell state ``C_t[j]`` after reading it (blue below zero, orange above
 white at zero; the scale is the unit's largest absolute C_t[j] in the text), with the value
 in the character's tooltip (``title``). Several units share one view: a row of radio
 buttons switches between them with CSS alone, so the page works offline, without
-JavaScript and by keyboard (Tab to the buttons, arrow keys to switch); every
-background is light enough that black text keeps a contrast ratio of at least 7:1.
+JavaScript and by keyboard (Tab to the buttons, arrow keys to switch; the buttons are
+the radio buttons' labels, the chosen one shown reversed); every background is light
+enough that black text keeps a contrast ratio of at least 7:1.
 
 Introduced in chapter "What a trained LSTM keeps in its cell state" (``chapters/05_char_lstm``).
 """
@@ -83,8 +84,15 @@ def cell_text_html(
         " white-space: pre; overflow-x: auto; border: 1px solid #767676; font-size: 0.85em;}",
         f".{name} .view {{display: none;}}",
         f".{name} fieldset {{border: 0; padding: 0; margin: 0 0 0.3em 0;}}",
-        f".{name} label {{margin: 0 1.2em 0 0.3em; white-space: nowrap;}}",
-        f".{name} input:focus-visible + label {{outline: 2px solid #000;}}",
+        # the radio buttons themselves are invisible but focusable; their labels are the
+        # buttons (the checked one black on white reversed), with a visible focus ring
+        f".{name} fieldset {{position: relative;}}",
+        f".{name} input[type=radio] {{position: absolute; opacity: 0; width: 1px; height: 1px;"
+        " margin: 0;}",
+        f".{name} label {{display: inline-block; margin: 0 0.4em 0.3em 0; padding: 0 0.4em;"
+        " border: 1px solid #767676; border-radius: 3px; cursor: pointer; background: #fff;}",
+        f".{name} input:checked + label {{background: #000; color: #fff;}}",
+        f".{name} input:focus-visible + label {{outline: 3px solid #0072B2; outline-offset: 2px;}}",
         *(f".{name} .c{k} {{background: {c};}}" for k, c in enumerate(colours)),
     ]
     radios, panels = [], []
@@ -98,7 +106,7 @@ def cell_text_html(
         checked = " checked" if k == 0 else ""
         radios.append(
             f'<input type="radio" name="{name}" id="{vid}"{checked}>'
-            f'<label for="{vid}">{html.escape(label)}</label> '
+            f'<label for="{vid}">{html.escape(label)}</label>'
         )
         css.append(f"#{vid}:checked ~ .views .v{k} {{display: block;}}")
         bins = _bins(values)
