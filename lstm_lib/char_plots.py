@@ -19,6 +19,7 @@ from lstm_lib.style import COLORS, GUIDES, LABELS
 __all__ = [
     "ABLATION_TARGETS",
     "FEATURE_NAMES",
+    "SHORT_NAMES",
     "SeedSpread",
     "ablation_spreads",
     "ablation_table",
@@ -115,6 +116,17 @@ def plot_emergence(runs: list[dict], features: list[str], axes) -> None:
 
 # --------------------------------------------------------------------------- tables
 
+#: Short names for the tables (they fit the page's width).
+SHORT_NAMES = {
+    "bracket_depth": "depth",
+    "column": "column",
+    "inside_brackets": "in brackets",
+    "leading_whitespace": "indentation",
+    "inside_comment": "comment",
+    "inside_string": "string",
+    "prose": "prose",
+}
+
 
 def feature_spreads(runs: list[dict], feature: str) -> dict[str, SeedSpread]:
     """Over the seeds: the chosen unit's held-out score (``"unit"``) and the probe's
@@ -129,14 +141,14 @@ def feature_spreads(runs: list[dict], feature: str) -> dict[str, SeedSpread]:
 def feature_table(runs: list[dict], features: list[str]) -> str:
     """One line per feature: measure, the unit of each seed, the unit's held-out score
     and the probe's (median and range over seeds)."""
-    lines = [f"{'feature':26s} {'':7s} {'unit per seed':16s} held-out score of the unit   probe"]
+    lines = [f"{'feature':12s} {'':4s} {'units':12s} {'one unit, held out':21s} probe, held out"]
     for feature in features:
         rows = [r["features"][feature] for r in runs]
         s = feature_spreads(runs, feature)
         units = " ".join(f"{x['unit']:3d}" for x in rows)
         lines.append(
-            f"{FEATURE_NAMES[feature]:26s} {rows[0]['measure']:7s} {units:16s} "
-            f"{s['unit']!s:28s} {s['probe']}"
+            f"{SHORT_NAMES[feature]:12s} {rows[0]['measure']:4s} {units:12s} "
+            f"{s['unit']!s:21s} {s['probe']}"
         )
     return "\n".join(lines)
 
@@ -159,16 +171,19 @@ def depth_gates(runs: list[dict]) -> dict[str, dict[str, SeedSpread]]:
 
 def depth_gate_table(runs: list[dict]) -> str:
     """The depth unit's gates per seed at opening brackets, closing brackets and elsewhere."""
-    head = "seed unit |  ( [ {: i_t   f_t  sign*C~ |  ) ] }: i_t   f_t  sign*C~ | else: i_t   f_t"
-    lines = [head]
+    lines = [
+        "           at ( [ {           at ) ] }           elsewhere",
+        "seed unit  i_t  f_t  s*C~     i_t  f_t  s*C~     i_t  f_t",
+    ]
     for r in runs:
         g, d = r["depth_unit_gates"], r["features"]["bracket_depth"]
         cells = [
-            f"{g[w]['i']:12.2f} {g[w]['f']:5.2f} {d['sign'] * g[w]['C_tilde']:+8.2f} |"
+            f"{g[w]['i']:5.2f} {g[w]['f']:4.2f} {d['sign'] * g[w]['C_tilde']:+5.2f}   "
             for w in ("open", "close")
         ]
-        other = f"{g['other']['i']:9.2f} {g['other']['f']:5.2f}"
-        lines.append(f"{r['seed']:4d} {d['unit']:4d} |" + "".join(cells) + other)
+        other = f"{g['other']['i']:5.2f} {g['other']['f']:4.2f}"
+        lines.append(f"{r['seed']:4d} {d['unit']:4d} " + "".join(cells) + other)
+    lines.append("(s*C~: the candidate times the unit's sign, positive = deeper)")
     return "\n".join(lines)
 
 
@@ -197,12 +212,16 @@ ABLATION_TARGETS = {
 
 
 def ablation_table(runs: list[dict]) -> str:
-    """Change in bits per character with each feature's unit clamped, median over seeds."""
-    lines = [f"{'feature':26s} {'characters':18s} unit: relevant   other   random units"]
+    """Change in bits per character with each feature's unit clamped, median over seeds:
+    on the characters it should help predict, on all others, and for random units."""
+    lines = [
+        f"{'unit':12s} {'scored on':18s} {'the unit':>8s} {'':8s}  random units",
+        f"{'':12s} {'':18s} {'there':>8s} {'others':>8s}  there",
+    ]
     for feature, label in ABLATION_TARGETS.items():
         s = ablation_spreads(runs, feature)
         lines.append(
-            f"{FEATURE_NAMES[feature]:26s} {label:18s} {s['relevant'].median:+14.2f} "
-            f"{s['other'].median:+7.3f} {s['control'].median:+14.3f}"
+            f"{SHORT_NAMES[feature]:12s} {label:18s} {s['relevant'].median:+8.2f} "
+            f"{s['other'].median:+8.3f} {s['control'].median:+8.3f}"
         )
     return "\n".join(lines)
