@@ -79,7 +79,10 @@ def cell_text_html(
         raise TypeError(f"views: expected a non-empty dict label -> values, got {views!r}")
     colours = palette()
     css = [
-        f".{name} {{font-family: monospace; line-height: 1.45; color: #000;}}",
+        # black on white whatever the page's colour mode (the book has a dark mode)
+        f".{name} {{font-family: monospace; line-height: 1.45; color: #000; background: #fff;"
+        " padding: 0.5em; border-radius: 4px;}",
+        f".{name} legend {{color: #000;}}",
         f".{name} pre {{margin: 0.4em 0; padding: 0.5em; background: #fff; color: #000;"
         " white-space: pre; overflow-x: auto; border: 1px solid #767676; font-size: 0.85em;}",
         f".{name} .view {{display: none;}}",
