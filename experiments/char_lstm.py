@@ -25,7 +25,7 @@ each stage of a seed is cached, so an interrupted run continues where it stopped
 2. *analyse* (``OUT/seed<S>.json``): :func:`lstm_lib.unit_analysis.analyse` on the
    held-out files, and the unit scores of every checkpoint (their emergence).
 
-``OUT/seed0.npz`` keeps seed 0's weights (float16, about 0.3 MB) for the chapter.
+``OUT/seed0.npz`` keeps seed 0's weights (float16, 0.24 MB) for the chapter.
 ``make experiments`` reruns everything into ``_build/experiments/char_lstm`` and
 compares with the stored results; ``STORE=1`` stores them.
 """
