@@ -79,3 +79,35 @@ def test_stored_weights_are_small_and_are_seed_0():
     assert model.hidden_size == char_lstm.RECIPE["hidden_size"]
     with np.load(path) as data:
         assert data["W_f"].dtype == np.float16
+
+
+def _stdlib_matches() -> bool:
+    stdlib = char_lstm.stdlib_dir()
+    name = CORPUS["train"][0]
+    path = stdlib / name
+    return path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == CORPUS["sha256"][name]
+
+
+@pytest.mark.skipif(not _stdlib_matches(), reason="needs CPython 3.11.7's Lib/ (the corpus)")
+def test_a_tiny_run_trains_analyses_and_resumes(tmp_path, monkeypatch):
+    """The experiment's two stages on a tiny recipe and two small held-out files: each
+    stage's result is cached, so a second call redoes nothing."""
+    monkeypatch.setattr(char_lstm, "SELECT_FILES", ("bisect.py",))
+    monkeypatch.setattr(char_lstm, "MEASURE_FILES", ("colorsys.py",))
+    recipe = {**char_lstm.RECIPE, "hidden_size": 8, "iterations": 4, "eval_every": 2}
+    work, out = tmp_path / "work", tmp_path / "out"
+    trained = char_lstm.train_seed(5, work, char_lstm.stdlib_dir(), recipe)
+    assert trained["eval_step"] == [0, 2, 4] and len(trained["eval_bpc"]) == 3
+    assert sorted(p.name for p in (work / "seed5").glob("ckpt*.npz")) == [
+        "ckpt000000.npz",
+        "ckpt000002.npz",
+        "ckpt000004.npz",
+    ]
+    record = char_lstm.analyse_seed(5, work, out)
+    assert set(record["features"]) == set(L.code_features.FEATURES)
+    assert [e["iteration"] for e in record["emergence"]] == [0]  # every 1,000th only
+    stamp = (out / "seed5.json").stat().st_mtime_ns
+    assert char_lstm.train_seed(5, work, char_lstm.stdlib_dir(), recipe) == trained
+    assert char_lstm.analyse_seed(5, work, out) == record
+    assert (out / "seed5.json").stat().st_mtime_ns == stamp
+    assert char_lstm.compare([record], out) == []
