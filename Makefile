@@ -12,10 +12,11 @@
 #   make chromium  that step alone
 #   make execute   re-execute the chapters in place, in the pinned environment
 #                  (all of them, or CHAPTERS=chapters/03_vanishing_gradients.ipynb)
-#   make experiments  re-run chapter 4's long-lag sweep into _build/experiments/ (every core,
-#                  JOBS=n to change; a finished run is kept there, so an interrupted sweep
-#                  resumes) and compare every outcome with the stored experiments/results/;
-#                  STORE=1 runs it into experiments/results/ instead (then `make execute`)
+#   make experiments  re-run chapter 4's long-lag sweep and chapter 5's character-level
+#                  LSTM (3 seeds) into _build/experiments/ (every core, JOBS=n to change; a
+#                  finished run is kept there, so an interrupted sweep resumes) and compare
+#                  every outcome with the stored experiments/results/; STORE=1 runs them
+#                  into experiments/results/ instead (then `make execute`)
 #   make notebook  open the chapters in JupyterLab, from the notebook environment
 #                  .venv-notebook (what Binder builds: requirements-notebook.txt); as root too
 #   make serve     serve _build/html on http://127.0.0.1:8000 (another port: make serve PORT=8001)
@@ -158,9 +159,13 @@ SWEEP_JOBS = $(if $(filter auto,$(JOBS)),$(shell nproc 2>/dev/null || echo 2),$(
 experiments: $(STAMP)
 ifdef STORE
 	$(BIN)/python experiments/long_lag.py --sweep --jobs $(SWEEP_JOBS)
+	$(BIN)/python experiments/char_lstm.py --jobs $(SWEEP_JOBS)
 else
 	$(BIN)/python experiments/long_lag.py --sweep --jobs $(SWEEP_JOBS) \
 		--out _build/experiments/long_lag.json --compare experiments/results/long_lag.json
+	$(BIN)/python experiments/char_lstm.py --jobs $(SWEEP_JOBS) \
+		--work _build/experiments/char_lstm_work --out _build/experiments/char_lstm \
+		--compare experiments/results/char_lstm
 endif
 
 # The notebook environment, as Binder builds it (binder/requirements.txt reads

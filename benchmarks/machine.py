@@ -36,6 +36,31 @@ def cpu_model() -> str:
     return f"{model} ({simd})"
 
 
+def openblas_corename() -> str | None:
+    """The kernel NumPy's OpenBLAS runs, asked from the library itself (Linux; None when
+    it cannot be found): the fallback when threadpoolctl is not installed."""
+    import ctypes
+    import re
+
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    for path in sorted(set(re.findall(r"(/\S*openblas\S*\.so\S*)", maps))):
+        lib = ctypes.CDLL(path)
+        for name in (
+            "scipy_openblas_get_corename64_",
+            "scipy_openblas_get_corename",
+            "openblas_get_corename64_",
+            "openblas_get_corename",
+        ):
+            function = getattr(lib, name, None)
+            if function is not None:
+                function.restype = ctypes.c_char_p
+                return function().decode()
+    return None
+
+
 def environment(threads: int) -> dict[str, str]:
     """Python, NumPy, BLAS (and the kernel it runs), the processor and PyTorch's version."""
     env = {
@@ -56,7 +81,7 @@ def environment(threads: int) -> dict[str, str]:
         kernels = {i.get("architecture") for i in threadpool_info() if i["user_api"] == "blas"}
         env["blas kernel"] = ", ".join(sorted(k for k in kernels if k)) or "unknown"
     except ImportError:
-        env["blas kernel"] = "unknown (pip install threadpoolctl to see it)"
+        env["blas kernel"] = openblas_corename() or "unknown (pip install threadpoolctl to see it)"
     env["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE", "unset")
     try:
         import torch

@@ -20,16 +20,45 @@ Modules, one idea each:
 * :mod:`lstm_lib.training`: a cell plus readout, trained on the adding problem
 * :mod:`lstm_lib.ablation`: one unit's gate clamped in a trained LSTM; the readout's units
 * :mod:`lstm_lib.experiment`: chapter 4's stored sweep, counted and costed
+* :mod:`lstm_lib.tokens`: the LSTM fed token ids (the input column instead of a one-hot product)
+* :mod:`lstm_lib.softmax_readout`: a readout at every step and the softmax cross-entropy
+* :mod:`lstm_lib.charset`: characters as token ids
+* :mod:`lstm_lib.char_lstm`: a character-level language model, truncated BPTT, bits per character
+* :mod:`lstm_lib.code_features`: what a reader of Python knows at each character
+* :mod:`lstm_lib.unit_analysis`: a unit per feature, chosen, measured elsewhere, clamped
 
 Modules that serve the book are not imported here: ``lstm_lib.style`` (the figure
 style) and ``lstm_lib.plots`` (the gradient-norm figure) need matplotlib,
-``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients") matplotlib and
+``lstm_lib.widgets`` (the slider of chapter "Vanishing gradients") and ``lstm_lib.char_plots``
+(chapter 5's figures) matplotlib, the first also
 ipywidgets (the ``book`` extra); ``lstm_lib.diagram`` (the cell diagram) writes SVG.
 """
 
-from lstm_lib import experiment, gradcheck, gradient_flow, optim, reference
+from lstm_lib import (
+    code_features,
+    experiment,
+    gradcheck,
+    gradient_flow,
+    optim,
+    reference,
+    unit_analysis,
+)
 from lstm_lib.ablation import clamp_gate, readout_shares
 from lstm_lib.activations import sigmoid, tanh
+from lstm_lib.char_lstm import (
+    CharLSTM,
+    CharTrainingHistory,
+    batch_streams,
+    bits_per_char,
+    char_lstm_loss_and_gradients,
+    char_lstm_states,
+    exponential_decay,
+    init_char_lstm,
+    load_char_lstm,
+    save_char_lstm,
+    train_char_lstm,
+)
+from lstm_lib.charset import VOCAB_SIZE, decode, encode
 from lstm_lib.gradcheck import numerical_gradient, numerical_jacobian, relative_error
 from lstm_lib.gradient_flow import (
     GradientNormDraws,
@@ -74,7 +103,16 @@ from lstm_lib.rnn import (
     rnn_step_backward,
     rnn_step_forward,
 )
+from lstm_lib.softmax_readout import (
+    SequenceReadoutCache,
+    log_softmax,
+    sequence_readout_backward,
+    sequence_readout_forward,
+    softmax_cross_entropy,
+    target_log_probs,
+)
 from lstm_lib.tasks import ADDING_BASELINE_MSE, adding_problem
+from lstm_lib.tokens import LSTMTokenCache, lstm_token_backward, lstm_token_forward, one_hot
 from lstm_lib.training import (
     SOLVED_MSE,
     Network,
@@ -95,33 +133,49 @@ __all__ = [
     "ADDING_BASELINE_MSE",
     "MEMORY_INPUTS",
     "SOLVED_MSE",
+    "VOCAB_SIZE",
     "Adam",
+    "CharLSTM",
+    "CharTrainingHistory",
     "GradientNormDraws",
     "GradientNorms",
     "LSTMCache",
     "LSTMParams",
     "LSTMStepCache",
+    "LSTMTokenCache",
     "Network",
     "RNNCache",
     "RNNParams",
     "RNNStepCache",
     "ReadoutCache",
     "ReadoutParams",
+    "SequenceReadoutCache",
     "Spread",
     "TrainingHistory",
     "TrainingResult",
     "adding_problem",
+    "batch_streams",
+    "bits_per_char",
     "cell_state_draws",
+    "char_lstm_loss_and_gradients",
+    "char_lstm_states",
     "clamp_gate",
     "clip_grad_norm",
+    "code_features",
+    "decode",
+    "encode",
     "experiment",
+    "exponential_decay",
     "gradcheck",
     "gradient_flow",
     "gradient_norm_draws",
     "gradient_norms",
+    "init_char_lstm",
     "init_network",
     "input_gradient_norms",
+    "load_char_lstm",
     "load_network",
+    "log_softmax",
     "loss_and_gradients",
     "lstm_backward",
     "lstm_backward_reference",
@@ -130,12 +184,15 @@ __all__ = [
     "lstm_forward_reference",
     "lstm_step_backward",
     "lstm_step_forward",
+    "lstm_token_backward",
+    "lstm_token_forward",
     "memory_cell",
     "mse_loss",
     "non_normal_draws",
     "non_normal_matrix",
     "numerical_gradient",
     "numerical_jacobian",
+    "one_hot",
     "optim",
     "power_norms",
     "predict",
@@ -151,9 +208,16 @@ __all__ = [
     "rnn_step_backward",
     "rnn_step_forward",
     "rnn_tanh_derivative_draws",
+    "save_char_lstm",
     "save_network",
+    "sequence_readout_backward",
+    "sequence_readout_forward",
     "sigmoid",
+    "softmax_cross_entropy",
     "spread",
     "tanh",
+    "target_log_probs",
     "train",
+    "train_char_lstm",
+    "unit_analysis",
 ]

@@ -164,6 +164,49 @@ def float_array(
     return array
 
 
+def token_array(
+    name: str,
+    value: object,
+    dims: Sequence[str],
+    sizes: Sequence[int | None],
+    vocab_size: int,
+    *,
+    source: str | None = None,
+    vocab_source: str = "V",
+) -> np.ndarray:
+    """Integer token ids in ``[0, vocab_size)`` of the given shape, as an int64 ndarray.
+
+    ``TypeError`` unless the data are integers (bool, float, complex, object and
+    strings are not, even a float 3.0: a token is an index, not a number), masked
+    arrays and ``np.matrix`` included; ``ValueError`` for a wrong shape or an id out
+    of range (``vocab_source`` says where ``vocab_size`` comes from).
+    """
+    if isinstance(value, (np.ma.MaskedArray, np.matrix)):
+        raise TypeError(
+            f"{name}: expected a numpy.ndarray of integer token ids, got {type(value).__name__}"
+        )
+    try:
+        array = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{name}: expected an array of integer token ids, got {type(value).__name__}"
+        ) from error
+    if array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name}: expected integer token ids (dtype int or uint), got dtype {array.dtype} "
+            f"with shape {array.shape}"
+        )
+    check_shape(name, array, dims, sizes, source=source)
+    low, high = int(array.min()), int(array.max())
+    if low < 0 or high >= vocab_size:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"{name}: expected token ids in [0, {vocab_size}) ({vocab_source} = {vocab_size}), "
+            f"got {bad}"
+        )
+    return array.astype(np.int64, copy=False)
+
+
 # --------------------------------------------------------------------------- scalars
 
 

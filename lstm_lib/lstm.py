@@ -214,31 +214,14 @@ def _by_gate(a: np.ndarray) -> np.ndarray:
     return np.moveaxis(a.reshape(*a.shape[:-1], 4, H), -2, 0)
 
 
-@dataclass(frozen=True, eq=False)
-class LSTMCache:
-    """What :func:`lstm_backward` needs from :func:`lstm_forward`.
+class _GateViews:
+    """The gate values of a sequence cache, named like :class:`LSTMStepCache`'s fields."""
 
-    Fields (shapes for T steps, B rows, D inputs, H units):
-
-    - ``xs`` (T, B, D); ``h0``, ``c0`` (B, H);
-    - ``hs``, ``cs`` (T, B, H): ``h_t`` and ``C_t`` for t = 1..T;
-    - ``tanh_cs`` (T, B, H): tanh(C_t);
-    - ``gates`` (T, 4, B, H): the activated gates of each step, one (B, H) block per
-      gate in the order f, i, o, C̃ (so that the element-wise work of a step runs on
-      contiguous memory); read them through the properties :attr:`f_t`, :attr:`i_t`,
-      :attr:`o_t` and :attr:`C_tilde`, each (T, B, H), named like the step cache's
-      fields (:class:`LSTMStepCache`);
-    - ``params``: the :class:`LSTMParams` used.
-    """
-
-    xs: np.ndarray
-    h0: np.ndarray
-    c0: np.ndarray
+    gates: np.ndarray
     hs: np.ndarray
     cs: np.ndarray
-    tanh_cs: np.ndarray
-    gates: np.ndarray
-    params: LSTMParams
+    h0: np.ndarray
+    c0: np.ndarray
 
     @property
     def f_t(self) -> np.ndarray:
@@ -269,6 +252,75 @@ class LSTMCache:
     def h_prevs(self) -> np.ndarray:
         """``h_{t-1}`` for t = 1..T, (T, B, H)."""
         return np.concatenate([self.h0[None], self.hs[:-1]], axis=0)
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMCache(_GateViews):
+    """What :func:`lstm_backward` needs from :func:`lstm_forward`.
+
+    Fields (shapes for T steps, B rows, D inputs, H units):
+
+    - ``xs`` (T, B, D); ``h0``, ``c0`` (B, H);
+    - ``hs``, ``cs`` (T, B, H): ``h_t`` and ``C_t`` for t = 1..T;
+    - ``tanh_cs`` (T, B, H): tanh(C_t);
+    - ``gates`` (T, 4, B, H): the activated gates of each step, one (B, H) block per
+      gate in the order f, i, o, C̃ (so that the element-wise work of a step runs on
+      contiguous memory); read them through the properties :attr:`f_t`, :attr:`i_t`,
+      :attr:`o_t` and :attr:`C_tilde`, each (T, B, H), named like the step cache's
+      fields (:class:`LSTMStepCache`);
+    - ``params``: the :class:`LSTMParams` used.
+    """
+
+    xs: np.ndarray
+    h0: np.ndarray
+    c0: np.ndarray
+    hs: np.ndarray
+    cs: np.ndarray
+    tanh_cs: np.ndarray
+    gates: np.ndarray
+    params: LSTMParams
+
+
+def _forward_through_time(
+    x_proj: np.ndarray,
+    h0: np.ndarray,
+    c0: np.ndarray,
+    Wh_T: np.ndarray,
+    clamp: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The recursion of the forward pass, given every step's input projection.
+
+    ``x_proj`` (T, B, 4H) is W·[0, x_t] + b in ``FUSED_GATE_ORDER`` (overwritten: it is
+    the caller's scratch array); ``Wh_T`` (H, 4H) acts on h_{t-1}. Returns ``hs``, ``cs``,
+    ``tanh_cs`` (T, B, H) and ``gates`` (T, 4, B, H), as :class:`LSTMCache` holds them.
+    ``clamp = (units, values)`` sets ``C_t[:, units] = values`` after every update (4)
+    (an intervention, :func:`lstm_lib.char_lstm_states`; forward only).
+    """
+    T, B, H4 = x_proj.shape
+    H = H4 // 4
+    dtype = x_proj.dtype
+    hW = np.empty((B, 4 * H), dtype)  # pre-activations W·[h_{t-1}, x_t] + b of one step
+    hW_by_gate = _by_gate(hW)  # the same memory seen as (4, B, H)
+    gates = np.empty((T, 4, B, H), dtype)
+    hs = np.empty((T, B, H), dtype)
+    cs = np.empty((T, B, H), dtype)
+    tanh_cs = np.empty((T, B, H), dtype)
+    iC = np.empty((B, H), dtype)  # i_t * C̃_t
+    h, c = h0, c0
+    for t in range(T):
+        np.add(x_proj[t], np.matmul(h, Wh_T, out=hW), out=hW)  # one product for all gates
+        a = gates[t]  # (4, B, H), contiguous
+        np.copyto(a, hW_by_gate)  # gate by gate (a strided add would cost twice this)
+        _sigmoid(a[:3], out=a[:3])  # (1), (2), (5): f_t, i_t, o_t
+        np.tanh(a[3], out=a[3])  # (3): C̃_t
+        f_t, i_t, o_t, C_tilde = a
+        c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
+        c += np.multiply(i_t, C_tilde, out=iC)
+        if clamp is not None:
+            c[:, clamp[0]] = clamp[1]
+        np.tanh(c, out=tanh_cs[t])
+        h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
+    return hs, cs, tanh_cs, gates
 
 
 @quiet_overflow
@@ -306,25 +358,7 @@ def lstm_forward(
     # written in place (a fresh (T*B, 4H) temporary per operation would cost more than the sum).
     x_proj = np.matmul(xs.reshape(T * B, D), Wx_T).reshape(T, B, 4 * H)
     x_proj += b
-    hW = np.empty((B, 4 * H), xs.dtype)  # pre-activations W·[h_{t-1}, x_t] + b of one step
-    hW_by_gate = _by_gate(hW)  # the same memory seen as (4, B, H)
-    gates = np.empty((T, 4, B, H), xs.dtype)
-    hs = np.empty((T, B, H), xs.dtype)
-    cs = np.empty((T, B, H), xs.dtype)
-    tanh_cs = np.empty((T, B, H), xs.dtype)
-    iC = np.empty((B, H), xs.dtype)  # i_t * C̃_t
-    h, c = h0, c0
-    for t in range(T):
-        np.add(x_proj[t], np.matmul(h, Wh_T, out=hW), out=hW)  # one product for all gates
-        a = gates[t]  # (4, B, H), contiguous
-        np.copyto(a, hW_by_gate)  # gate by gate (a strided add would cost twice this)
-        _sigmoid(a[:3], out=a[:3])  # (1), (2), (5): f_t, i_t, o_t
-        np.tanh(a[3], out=a[3])  # (3): C̃_t
-        f_t, i_t, o_t, C_tilde = a
-        c = np.multiply(f_t, c, out=cs[t])  # (4): C_t = f_t * C_{t-1} + i_t * C̃_t
-        c += np.multiply(i_t, C_tilde, out=iC)
-        np.tanh(c, out=tanh_cs[t])
-        h = np.multiply(o_t, tanh_cs[t], out=hs[t])  # (6): h_t = o_t * tanh(C_t)
+    hs, cs, tanh_cs, gates = _forward_through_time(x_proj, h0, c0, Wh_T)
     step = first_nonfinite_step(hs)  # NaN from inf - inf in W·z propagates to every h_t
     if step is not None:
         raise overflow_error(
@@ -403,6 +437,26 @@ def _backward_through_time(
     return da, dh, dc
 
 
+def _recurrent_weight_gradient(da: np.ndarray, cache, *, out: np.ndarray) -> None:
+    """Σ_t h_{t-1}ᵀ·da_t (H, 4H) into ``out``: the h-columns of ∂L/∂W, transposed.
+
+    h_0 for t = 1 plus h_1..h_{T-1} for t = 2..T (no copy of the hidden states).
+    """
+    T, B, H = cache.hs.shape
+    out[:] = cache.hs[:-1].reshape((T - 1) * B, H).T @ da[1:].reshape((T - 1) * B, 4 * H)
+    out += cache.h0.T @ da[0]
+
+
+def _gradients_by_gate(dW: np.ndarray, db: np.ndarray) -> LSTMParams:
+    """Split fused gradients ``dW`` (4H, H+D) and ``db`` (4H,) into an :class:`LSTMParams`."""
+    H = db.shape[0] // 4
+    blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(FUSED_GATE_ORDER)}
+    return LSTMParams(
+        **{f"W_{g}": np.ascontiguousarray(dW[rows]) for g, rows in blocks.items()},
+        **{f"b_{g}": db[rows] for g, rows in blocks.items()},
+    )
+
+
 @quiet_overflow
 def lstm_backward(
     dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None = None
@@ -435,8 +489,7 @@ def lstm_backward(
     # orientation 10-25 % faster here (the result is identical to the last bit).
     da_flat = da.reshape(T * B, 4 * H)
     dW_T = np.empty((H + D, 4 * H), da.dtype)
-    dW_T[:H] = cache.hs[:-1].reshape((T - 1) * B, H).T @ da[1:].reshape((T - 1) * B, 4 * H)
-    dW_T[:H] += cache.h0.T @ da[0]
+    _recurrent_weight_gradient(da, cache, out=dW_T[:H])
     dW_T[H:] = cache.xs.reshape(T * B, D).T @ da_flat
     dW = dW_T.T
     db = da_flat.sum(axis=0)
@@ -448,12 +501,7 @@ def lstm_backward(
     check_finite_result(name, "∂L/∂b (the sum over all steps)", db)
     if not all_finite(dxs):
         raise overflow_error(name, "∂L/∂x_t", dxs.dtype, last_nonfinite_step(dxs))
-    blocks = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(FUSED_GATE_ORDER)}
-    grads = LSTMParams(
-        **{f"W_{g}": np.ascontiguousarray(dW[rows]) for g, rows in blocks.items()},
-        **{f"b_{g}": db[rows] for g, rows in blocks.items()},
-    )
-    return dxs, dh0, dc0, grads
+    return dxs, dh0, dc0, _gradients_by_gate(dW, db)
 
 
 @quiet_overflow

@@ -95,6 +95,31 @@ def _rnn_step_cache():
     return L.rnn_step_forward(_normal(B, D), _normal(B, H, seed=2), rnn_params())[1]
 
 
+V = 6  # vocabulary of the token entries
+
+
+def _tokens(seed: int = 7, shape: tuple[int, ...] = (T, B)) -> np.ndarray:
+    return _rng(seed).integers(0, V, shape)
+
+
+def lstm_token_params(dtype=np.float64) -> L.LSTMParams:
+    return L.LSTMParams.init(V, H, seed=0, dtype=dtype)
+
+
+def _lstm_token_cache():
+    p = lstm_token_params()
+    return L.lstm_token_forward(_tokens(), _normal(B, H, seed=2), _normal(B, H, seed=3), p)[2]
+
+
+def _sequence_readout_cache():
+    params = L.ReadoutParams.init(H, V, seed=0)
+    return L.sequence_readout_forward(_normal(T, B, H), params)[1]
+
+
+def char_model(dtype="float64") -> L.CharLSTM:
+    return L.init_char_lstm(V, H, seed=0, dtype=dtype)
+
+
 def _quadratic(a):
     return float(np.sum(a * a * np.arange(1, a.size + 1).reshape(a.shape)))
 
@@ -357,6 +382,169 @@ ENTRIES: list[Entry] = [
             "input_scale": Arg("posreal"),
         },
     ),
+    Entry(
+        "lstm_token_forward",
+        L.lstm_token_forward,
+        lambda: {
+            "tokens": _tokens(),
+            "h0": _normal(B, H, seed=2),
+            "c0": _normal(B, H, seed=3),
+            "params": lstm_token_params(),
+        },
+        {
+            "tokens": Arg("tokens", free_axes=(0, 1)),
+            "h0": ARRAY,
+            "c0": ARRAY,
+            "params": Arg("params_lstm"),
+        },
+    ),
+    Entry(
+        "lstm_token_backward",
+        L.lstm_token_backward,
+        lambda: {
+            "dhs": _normal(T, B, H, seed=4),
+            "cache": _lstm_token_cache(),
+            "dc_last": _normal(B, H, seed=5),
+        },
+        {"dhs": ARRAY, "cache": CACHE, "dc_last": Arg("array", optional=True)},
+    ),
+    Entry(
+        "one_hot",
+        L.one_hot,
+        lambda: {"tokens": _tokens(), "vocab_size": V, "dtype": "float32"},
+        {
+            "tokens": Arg("tokens", free_axes=(0, 1)),
+            "vocab_size": Arg("posint"),
+            "dtype": Arg("dtype"),
+        },
+    ),
+    Entry(
+        "sequence_readout_forward",
+        L.sequence_readout_forward,
+        lambda: {"hs": _normal(T, B, H), "params": L.ReadoutParams.init(H, V, seed=0)},
+        {"hs": Arg("array", free_axes=(0, 1)), "params": Arg("params_readout")},
+    ),
+    Entry(
+        "sequence_readout_backward",
+        L.sequence_readout_backward,
+        lambda: {"dlogits": _normal(T, B, V, seed=4), "cache": _sequence_readout_cache()},
+        {"dlogits": ARRAY, "cache": CACHE},
+    ),
+    Entry(
+        "log_softmax",
+        L.log_softmax,
+        lambda: {"logits": _normal(T, B, V)},
+        {"logits": Arg("any_array", any_float=True)},
+    ),
+    Entry(
+        "softmax_cross_entropy",
+        L.softmax_cross_entropy,
+        lambda: {"logits": _normal(T, B, V), "targets": _tokens(seed=8)},
+        {"logits": Arg("array", free_axes=(0, 1, 2), any_float=True), "targets": Arg("tokens")},
+    ),
+    Entry(
+        "target_log_probs",
+        L.target_log_probs,
+        lambda: {"logits": _normal(T, B, V), "targets": _tokens(seed=8)},
+        {"logits": Arg("array", free_axes=(0, 1, 2), any_float=True), "targets": Arg("tokens")},
+    ),
+    Entry(
+        "init_char_lstm",
+        L.init_char_lstm,
+        lambda: {"vocab_size": V, "hidden_size": H, "forget_bias": 1.0, "seed": 0},
+        {
+            "vocab_size": Arg("posint"),
+            "hidden_size": Arg("posint"),
+            "forget_bias": Arg("real"),
+            "seed": Arg("seed"),
+            "rng": Arg("rng"),
+            "dtype": Arg("dtype"),
+        },
+    ),
+    Entry(
+        "char_lstm_loss_and_gradients",
+        L.char_lstm_loss_and_gradients,
+        lambda: {
+            "model": char_model(),
+            "inputs": _tokens(),
+            "targets": _tokens(seed=8),
+            "h0": _normal(B, H, seed=2),
+            "c0": _normal(B, H, seed=3),
+        },
+        {
+            "model": Arg("char_model"),
+            "inputs": Arg("tokens", free_axes=(0, 1)),
+            "targets": Arg("tokens"),
+            "h0": Arg("array", optional=True),
+            "c0": Arg("array", optional=True),
+        },
+    ),
+    Entry(
+        "char_lstm_states",
+        L.char_lstm_states,
+        lambda: {
+            "model": char_model(),
+            "tokens": _tokens(),
+            "chunk": 2,
+            "clamp": {1: 0.5},
+            "keep_gates": False,
+        },
+        {
+            "model": Arg("char_model"),
+            "tokens": Arg("tokens", free_axes=(0, 1)),
+            "chunk": Arg("posint"),
+            "clamp": Arg("clamp"),
+            "keep_gates": Arg("bool"),
+        },
+    ),
+    Entry(
+        "bits_per_char",
+        L.bits_per_char,
+        lambda: {"model": char_model(), "tokens": _tokens(shape=(40,)), "streams": 4},
+        {
+            "model": Arg("char_model"),
+            "tokens": Arg("tokens", free_axes=(0,)),
+            "streams": Arg("posint"),
+        },
+    ),
+    Entry(
+        "train_char_lstm",
+        L.train_char_lstm,
+        lambda: {
+            "model": char_model(),
+            "tokens": _tokens(shape=(60,)),
+            "iterations": 2,
+            "batch_size": 2,
+            "steps": 5,
+            "lr": 1e-3,
+            "final_lr_fraction": 0.5,
+            "max_norm": 1.0,
+            "eval_every": 1,
+        },
+        {
+            "model": Arg("char_model"),
+            "tokens": Arg("tokens", free_axes=(0,)),
+            "iterations": Arg("posint"),
+            "batch_size": Arg("posint"),
+            "steps": Arg("posint"),
+            "lr": Arg("posreal"),
+            "final_lr_fraction": Arg("posreal"),
+            "max_norm": Arg("posreal"),
+            "eval_every": Arg("posint"),
+        },
+    ),
+    Entry(
+        "encode",
+        L.encode,
+        lambda: {"text": "def f(x):\n    return x\n"},
+        {"text": Arg("text")},
+    ),
+    Entry(
+        "decode",
+        L.decode,
+        lambda: {"tokens": L.encode("x = (1, 2)\n")},
+        {"tokens": Arg("tokens", free_axes=(0,))},
+    ),
 ]
 
 
@@ -437,8 +625,46 @@ def bad_values(arg: Arg, good: object) -> Iterator[tuple[str, object, type]]:
         yield "params of another H", type(good).init(D, H + 1, seed=0), ValueError
         yield "params of another D", type(good).init(D + 1, H, seed=0), ValueError
         yield "params float32", good.astype("float32"), TypeError
+    elif arg.kind == "tokens":
+        a = np.asarray(good)
+        for dtype in (np.float64, np.float32, np.bool_, np.complex128, object, np.str_):
+            yield f"dtype {np.dtype(dtype)}", a.astype(dtype), TypeError
+        for value in ("abc", {"a": 1}, object(), *([] if arg.optional else [None])):
+            yield f"a {type(value).__name__}", value, TypeError
+        yield "masked array", np.ma.masked_array(a, mask=np.zeros(a.shape, bool)), TypeError
+        for label, value in _shape_variants(a, arg.free_axes):
+            yield f"shape: {label}", value, ValueError
+        high = int(a.max()) + 1000
+        for bad in (-1, high):
+            b = a.copy()
+            b.reshape(-1)[-1] = bad
+            yield f"contains id {bad}", b, ValueError
+    elif arg.kind == "clamp":
+        for value in ("abc", [1, 2], 0.5, {}):
+            yield repr(value), value, TypeError
+        for value in ({H: 0.5}, {-1: 0.5}, {1: np.nan}):
+            yield repr(value), value, ValueError
+        yield "{1: 'x'}", {1: "x"}, TypeError
+    elif arg.kind == "text":
+        for value in (None, 3, b"abc", ["a", "b"], np.array(["a"])):
+            yield repr(value), value, TypeError
+    elif arg.kind == "char_model":
+        for value in (None, good.cell, "model", [good.cell, good.readout]):
+            yield f"a {type(value).__name__}", value, TypeError
+    elif arg.kind == "params_readout":
+        for value in (None, good.arrays(), lstm_params(), "params"):
+            yield f"a {type(value).__name__}", value, TypeError
+        yield "params of another H", L.ReadoutParams.init(H + 1, V, seed=0), ValueError
+        yield "params float32", L.ReadoutParams.init(H, V, seed=0, dtype="float32"), TypeError
     elif arg.kind == "cache":
-        caches = [_lstm_seq_cache(), _lstm_step_cache(), _rnn_seq_cache(), _rnn_step_cache()]
+        caches = [
+            _lstm_seq_cache(),
+            _lstm_step_cache(),
+            _rnn_seq_cache(),
+            _rnn_step_cache(),
+            _lstm_token_cache(),
+            _sequence_readout_cache(),
+        ]
         for value in [None, (1, 2), "cache", *(c for c in caches if type(c) is not type(good))]:
             yield f"a {type(value).__name__}", value, TypeError
     elif arg.kind == "step_caches":

@@ -53,6 +53,7 @@ BUDGET_KB = {
     "02_cell_state.ipynb": 300,
     "03_vanishing_gradients.ipynb": 1400,
     "04_long_dependency.ipynb": 560,
+    "05_char_lstm.ipynb": 500,
 }
 MAX_PNG, MAX_SVG = 60_000, 12_000
 
