@@ -38,6 +38,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import numpy as np  # noqa: E402
+from bench_training import interleaved_times  # noqa: E402
 from machine import environment  # noqa: E402
 
 import lstm_lib as L  # noqa: E402
@@ -99,14 +100,8 @@ def torch_runner():
 
 
 def interleaved(blocks: dict, repeat: int) -> dict:
-    for block in blocks.values():
-        block()  # warm-up
-    times = {name: [] for name in blocks}
-    for _ in range(repeat):
-        for name, block in blocks.items():
-            start = time.perf_counter()
-            block()
-            times[name].append((time.perf_counter() - start) / BLOCK)
+    """Milliseconds per iteration of each block: the median, and the fastest (``_best``)."""
+    times = interleaved_times(blocks, repeat, BLOCK)
     medians = {name: 1e3 * statistics.median(t) for name, t in times.items()}
     fastest = {f"{name}_best": 1e3 * min(t) for name, t in times.items()}
     return medians | fastest

@@ -85,8 +85,9 @@ def torch_runner(model: str, T: int, dtype: str):
     return block
 
 
-def interleaved(blocks: dict, repeat: int) -> dict:
-    """Median seconds per iteration of each block, the blocks timed in turn ``repeat`` times.
+def interleaved_times(blocks: dict, repeat: int, per_block: int) -> dict[str, list[float]]:
+    """Seconds per iteration of each block (``per_block`` iterations), every timing of it:
+    the blocks timed in turn ``repeat`` times, after one warm-up call each.
 
     Interleaving makes the comparison fair on a shared machine: a burst of other work
     slows every contender alike instead of one of them.
@@ -98,7 +99,13 @@ def interleaved(blocks: dict, repeat: int) -> dict:
         for name, block in blocks.items():
             start = time.perf_counter()
             block()
-            times[name].append((time.perf_counter() - start) / BLOCK)
+            times[name].append((time.perf_counter() - start) / per_block)
+    return times
+
+
+def interleaved(blocks: dict, repeat: int) -> dict:
+    """Median seconds per iteration of each block (:func:`interleaved_times`)."""
+    times = interleaved_times(blocks, repeat, BLOCK)
     return {name: statistics.median(t) for name, t in times.items()}
 
 
