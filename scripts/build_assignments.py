@@ -153,13 +153,26 @@ def _installed(name: str) -> bool:
     return True
 
 
+#: A test function's signature (otter passes each parameter from the notebook's globals).
+OWN_NP = re.compile(r"^(def test_\w+\()([^)]*)\)", re.MULTILINE)
+
+
+def _drop_np(match: re.Match) -> str:
+    params = [p.strip() for p in match.group(2).split(",") if p.strip() not in ("", "np")]
+    return f"{match.group(1)}{', '.join(params)})"
+
+
 def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
     """A copy of the autograder zip whose test files first put back NumPy's functions a
     notebook may have rebound and withhold lstm_lib's ``withheld`` functions
     (``_grading.repair``, ``_grading.withheld``): the public tests, which the grader runs
-    again, are guarded too. The student notebook's copies of the public tests are unchanged."""
+    again, are guarded too. Their test functions take ``np`` from the file's own
+    ``import numpy as np``, not from the notebook (which may have bound ``np`` to a module
+    of its own): the ``np`` parameter is removed from their signatures. The student
+    notebook's copies of the public tests are unchanged."""
     prologue = (
         "# make assignments: NumPy's own functions back; lstm_lib's own answers withheld\n"
+        "import numpy as np\n\n"
         "from _grading.repair import repair_numpy\n"
         "from _grading.withheld import withhold_while_grading\n\n"
         f"repair_numpy()\nwithhold_while_grading({tuple(withheld)!r})\n\n"
@@ -168,7 +181,7 @@ def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if re.fullmatch(r"tests/\w+\.py", item.filename):
-                data = prologue.encode() + data
+                data = prologue.encode() + OWN_NP.sub(_drop_np, data.decode()).encode()
             zout.writestr(item, data)
 
 
