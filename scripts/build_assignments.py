@@ -185,6 +185,17 @@ def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
             zout.writestr(item, data)
 
 
+#: The student zip's licence notice: the prose is CC BY 4.0, the code MIT (LICENSE).
+NOTICE = """{name}: an assignment of "LSTM, dissected".
+
+The prose of the notebook (its Markdown cells) is licensed under the Creative Commons
+Attribution 4.0 International licence (CC BY 4.0,
+https://creativecommons.org/licenses/by/4.0/): credit "LSTM, dissected" and say what
+you changed. The code (the notebook's code cells, lstm_lib) is under the MIT licence in
+LICENSE.
+"""
+
+
 def build(name: str, output: Path = OUTPUT, variant: int | None = None,
           run_tests: bool = True) -> Path:  # fmt: skip
     """Run ``otter assign`` on one master notebook; returns ``output / name``.
@@ -212,8 +223,9 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None,
         private = stage / "_grading"
         shutil.copytree(SOURCES / "_grading", private, ignore=IGNORE)
         stage_library(private / "lib" / "lstm_lib", None)
+        values = ref.expected(constants)
         with open(private / "expected.pkl", "wb") as f:
-            pickle.dump({"constants": constants, "variant": variant, **ref.expected(constants)}, f)
+            pickle.dump({"constants": constants, "variant": variant, **values}, f)
         otter = Path(sys.executable).with_name("otter")
         subprocess.run(
             [str(otter), "assign", f"{name}.ipynb", str(result.resolve()),
@@ -225,11 +237,14 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None,
                       getattr(ref, "WITHHELD", ()))  # fmt: skip
     zip_path.unlink()
     student = result / "student"
+    (student / "NOTICE").write_text(NOTICE.format(name=name), encoding="utf-8")
     with zipfile.ZipFile(student / f"{name}-student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(student.rglob("*")):
             if path.is_file() and path.suffix != ".zip":
                 zf.write(path, path.relative_to(student))
     (result / "variant.json").write_text(json.dumps({"variant": variant, **constants}) + "\n")
+    if hasattr(ref, "rubric_numbers"):  # the hand-graded question's numbers, this variant's
+        (result / "rubric-numbers.md").write_text(ref.rubric_numbers(constants, values))
     return result
 
 
