@@ -215,3 +215,19 @@ def test_every_check_cell_of_the_student_notebook_runs(assignments, name, tmp_pa
         assert "NameError" not in out, f"{src}: {out}"
         question = src.split('"')[1]
         assert f"{question} results:" in out and "Test case failed" in out, f"{src}: {out}"
+
+
+def test_regrading_merges_and_folders_per_student_are_read(assignments, tmp_path):
+    # Not-JSON notebooks fail before otter starts: this checks make grade's bookkeeping only.
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "s1234567").mkdir(parents=True)
+    (first / "s1234567" / "lstm_cell.ipynb").write_text("{ not json")
+    (first / "s1234567" / ".ipynb_checkpoints").mkdir()
+    (first / "s1234567" / ".ipynb_checkpoints" / "lstm_cell-checkpoint.ipynb").write_text("{")
+    second.mkdir()
+    (second / "late.ipynb").write_text("{ not json")
+    for folder in (first, second):
+        grader.grade("lstm_cell", folder, tmp_path / "out", jobs=1, timeout=10)
+    rows = list(csv.DictReader(open(tmp_path / "out" / "gradebook.csv")))
+    assert [r["student"] for r in rows] == ["late", "s1234567"]
+    assert (tmp_path / "out" / "feedback" / "s1234567.txt").is_file()
