@@ -30,6 +30,7 @@ Usage: ``python scripts/build_assignments.py [--variant N] [--output DIR] [NAME 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -224,8 +225,14 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None,
         shutil.copytree(SOURCES / "_grading", private, ignore=IGNORE)
         stage_library(private / "lib" / "lstm_lib", None)
         values = ref.expected(constants)
+        imported = [private / "__init__.py", private / "jobs.py", *(private / "lib").rglob("*.py")]
+        digests = {  # checked by _grading.fresh's child before it imports them
+            path.relative_to(private).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(imported)
+        }
         with open(private / "expected.pkl", "wb") as f:
-            pickle.dump({"constants": constants, "variant": variant, **values}, f)
+            pickle.dump({"constants": constants, "variant": variant, "digests": digests,
+                         **values}, f)  # fmt: skip
         otter = Path(sys.executable).with_name("otter")
         subprocess.run(
             [str(otter), "assign", f"{name}.ipynb", str(result.resolve()),
