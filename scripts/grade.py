@@ -1,6 +1,7 @@
 """Grade a folder of submissions: ``make grade ASSIGNMENT=<name> SUBMISSIONS=<folder>``.
 
 Every ``*.ipynb`` in the folder is graded offline with otter-grader's own ``otter run``
+(its steps, from otter's ``run_autograder``, with the grading folder kept for a check)
 against ``_build/assignments/<name>/autograder/<name>-autograder.zip`` (``make
 assignments`` builds it), one submission per worker, as many workers as cores, each with
 one BLAS thread (``OPENBLAS_NUM_THREADS=1`` and friends, also for the training runs the
