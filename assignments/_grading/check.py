@@ -77,7 +77,7 @@ def _real(value) -> float | None:
     if (
         _builtin(value)
         and t.__module__ == "numpy"
-        and t.__name__[:5] in ("float", "int64", "int32", "uint6")
+        and t.__name__.startswith(("float", "int", "uint"))
     ):
         return float(value)
     return None
