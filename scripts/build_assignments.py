@@ -30,6 +30,7 @@ Usage: ``python scripts/build_assignments.py [--variant N] [--output DIR] [NAME 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -153,13 +154,26 @@ def _installed(name: str) -> bool:
     return True
 
 
+#: A test function's signature (otter passes each parameter from the notebook's globals).
+OWN_NP = re.compile(r"^(def test_\w+\()([^)]*)\)", re.MULTILINE)
+
+
+def _drop_np(match: re.Match) -> str:
+    params = [p.strip() for p in match.group(2).split(",") if p.strip() not in ("", "np")]
+    return f"{match.group(1)}{', '.join(params)})"
+
+
 def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
     """A copy of the autograder zip whose test files first put back NumPy's functions a
     notebook may have rebound and withhold lstm_lib's ``withheld`` functions
     (``_grading.repair``, ``_grading.withheld``): the public tests, which the grader runs
-    again, are guarded too. The student notebook's copies of the public tests are unchanged."""
+    again, are guarded too. Their test functions take ``np`` from the file's own
+    ``import numpy as np``, not from the notebook (which may have bound ``np`` to a module
+    of its own): the ``np`` parameter is removed from their signatures. The student
+    notebook's copies of the public tests are unchanged."""
     prologue = (
         "# make assignments: NumPy's own functions back; lstm_lib's own answers withheld\n"
+        "import numpy as np\n\n"
         "from _grading.repair import repair_numpy\n"
         "from _grading.withheld import withhold_while_grading\n\n"
         f"repair_numpy()\nwithhold_while_grading({tuple(withheld)!r})\n\n"
@@ -168,8 +182,19 @@ def guard_tests(source: Path, target: Path, withheld: tuple[str, ...]) -> None:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if re.fullmatch(r"tests/\w+\.py", item.filename):
-                data = prologue.encode() + data
+                data = prologue.encode() + OWN_NP.sub(_drop_np, data.decode()).encode()
             zout.writestr(item, data)
+
+
+#: The student zip's licence notice: the prose is CC BY 4.0, the code MIT (LICENSE).
+NOTICE = """{name}: an assignment of "LSTM, dissected".
+
+The prose of the notebook (its Markdown cells) is licensed under the Creative Commons
+Attribution 4.0 International licence (CC BY 4.0,
+https://creativecommons.org/licenses/by/4.0/): credit "LSTM, dissected" and say what
+you changed. The code (the notebook's code cells, lstm_lib) is under the MIT licence in
+LICENSE.
+"""
 
 
 def build(name: str, output: Path = OUTPUT, variant: int | None = None,
@@ -199,8 +224,15 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None,
         private = stage / "_grading"
         shutil.copytree(SOURCES / "_grading", private, ignore=IGNORE)
         stage_library(private / "lib" / "lstm_lib", None)
+        values = ref.expected(constants)
+        imported = [private / "__init__.py", private / "jobs.py", *(private / "lib").rglob("*.py")]
+        digests = {  # checked by _grading.fresh's child before it imports them
+            path.relative_to(private).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(imported)
+        }
         with open(private / "expected.pkl", "wb") as f:
-            pickle.dump({"constants": constants, "variant": variant, **ref.expected(constants)}, f)
+            pickle.dump({"constants": constants, "variant": variant, "digests": digests,
+                         **values}, f)  # fmt: skip
         otter = Path(sys.executable).with_name("otter")
         subprocess.run(
             [str(otter), "assign", f"{name}.ipynb", str(result.resolve()),
@@ -212,11 +244,14 @@ def build(name: str, output: Path = OUTPUT, variant: int | None = None,
                       getattr(ref, "WITHHELD", ()))  # fmt: skip
     zip_path.unlink()
     student = result / "student"
+    (student / "NOTICE").write_text(NOTICE.format(name=name), encoding="utf-8")
     with zipfile.ZipFile(student / f"{name}-student.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(student.rglob("*")):
             if path.is_file() and path.suffix != ".zip":
                 zf.write(path, path.relative_to(student))
     (result / "variant.json").write_text(json.dumps({"variant": variant, **constants}) + "\n")
+    if hasattr(ref, "rubric_numbers"):  # the hand-graded question's numbers, this variant's
+        (result / "rubric-numbers.md").write_text(ref.rubric_numbers(constants, values))
     return result
 
 

@@ -119,10 +119,26 @@ def strip_book(book: Path) -> None:
 
 
 def set_repository(book: Path, url: str | None) -> None:
-    """The copy's repository and launch buttons: off, or pointing at ``url``."""
+    """The copy's repository and launch buttons: off, or pointing at ``url``; so do the
+    footer's links (licences, citation) and the intro's citation, which name the course's
+    repository (it holds the solutions): to ``url``, or, without one, no link (the file
+    names stay, as text)."""
     path = book / "_config.yml"
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     html = config.setdefault("html", {})
+    main = config.get("repository", {}).get("url", "").rstrip("/")
+    if main and html.get("extra_footer"):
+        links = re.compile(r'<a href="' + re.escape(main) + r'[^"]*">(.*?)</a>')
+        html["extra_footer"] = (
+            links.sub(r"\1", html["extra_footer"])
+            if url is None
+            else html["extra_footer"].replace(main, url.rstrip("/"))
+        )
+    intro = book / "intro.md"
+    if main and intro.is_file():
+        text = intro.read_text(encoding="utf-8")
+        text = text.replace(f" <{main}>.", "" if url is None else f" <{url.rstrip('/')}>.")
+        intro.write_text(text, encoding="utf-8")
     if url is None:
         config.pop("repository", None)
         config.pop("launch_buttons", None)

@@ -1,12 +1,14 @@
 """Grade a folder of submissions: ``make grade ASSIGNMENT=<name> SUBMISSIONS=<folder>``.
 
 Every ``*.ipynb`` in the folder is graded offline with otter-grader's own ``otter run``
+(its steps, from otter's ``run_autograder``, with the grading folder kept for a check)
 against ``_build/assignments/<name>/autograder/<name>-autograder.zip`` (``make
 assignments`` builds it), one submission per worker, as many workers as cores, each with
 one BLAS thread (``OPENBLAS_NUM_THREADS=1`` and friends, also for the training runs the
 grader repeats in a fresh process), so that the cores are used and none is oversubscribed.
-The student id is the file name without ``.ipynb``. It writes, into ``--out`` (default
-``_build/grades/<name>/``):
+The student id is the file name without ``.ipynb`` (or, for one notebook in a folder per
+student, as LMS exports are, the folder's name). It writes, into ``--out`` (default
+``_build/grades/<name>/``), keeping the rows and files of students not graded in this run:
 
 * ``gradebook.csv``: one row per student, one column per autograded question, the
   total, the maximum, the seconds the grading took and, for a submission that could
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import io
 import json
 import os
 import re
@@ -44,6 +48,22 @@ ONE_THREAD = {name: "1" for name in (
     "VECLIB_MAXIMUM_THREADS",
 )}  # fmt: skip
 POINTS = re.compile(r"@test_case\(points=([\d.]+)")
+CHANGED = "the grading files were changed by the notebook"
+#: ``otter run`` without its clean-up: the same folders (``source``, ``submission``,
+#: ``results``), kept for grade.py to check the grading files after the run.
+RUN = """
+import json, os, shutil, sys, zipfile
+from otter.run.run_autograder import main
+zip_path, submission, ag = sys.argv[1:4]
+for sub in ("source", "submission", "results"):
+    os.makedirs(os.path.join(ag, sub))
+with open(os.path.join(ag, "submission_metadata.json"), "w") as f:
+    json.dump({}, f)
+with zipfile.ZipFile(zip_path) as zf:
+    zf.extractall(os.path.join(ag, "source"))
+shutil.copy(submission, os.path.join(ag, "submission"))
+main(ag, logo=False, otter_run=True)
+"""
 
 
 @dataclass
@@ -65,28 +85,63 @@ def questions(autograder: Path) -> dict[str, float]:
     return points
 
 
-def grade_one(notebook: Path, assignment: str, autograder: Path, timeout: float) -> Graded:
+def digests(data: bytes) -> dict[str, str]:
+    """Where each file of an autograder zip lies when otter grades with it, and its sha256:
+    ``tests/*`` under ``source/tests`` and ``submission/tests``, ``files/*`` under
+    ``source/files`` and ``submission``."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.endswith("/") or not name.startswith(("tests/", "files/")):
+                continue
+            digest = hashlib.sha256(zf.read(name)).hexdigest()
+            out[f"source/{name}"] = digest
+            out["submission/" + name.removeprefix("files/")] = digest
+    return out
+
+
+def changed(folder: Path, expected: dict[str, str]) -> list[str]:
+    """The grading files under ``folder`` that are missing or differ from the zip's."""
+    bad = []
+    for rel, digest in expected.items():
+        path = folder / rel
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            bad.append(rel)
+    return bad
+
+
+def grade_one(notebook: Path, assignment: str, autograder: Path | bytes,
+              timeout: float, student: str | None = None) -> Graded:  # fmt: skip
     """``otter run`` on one notebook, in a fresh folder, killed after ``timeout`` seconds.
 
     The notebook is graded under the name it was handed out with, ``<assignment>.ipynb``:
     its first cell, ``grader = otter.Notebook("<assignment>.ipynb")``, needs that name, and
     with it each question's tests run at its ``grader.check`` cell, as in the student's
-    own run (under another name, otter runs them all at the end of the notebook)."""
-    graded = Graded(notebook.stem)
+    own run (under another name, otter runs them all at the end of the notebook).
+
+    ``autograder`` is the zip or its bytes (read once by :func:`grade`, so that a notebook
+    that rewrites the zip on disk cannot change what the next student is graded with); a
+    copy goes into the fresh folder. The sha256 of every file of the unzipped autograder
+    (tests, ``_grading``, the copies of ``lstm_lib``) is checked after the run: if the
+    notebook changed, replaced or deleted one, the student scores 0 with the reason
+    :data:`CHANGED`. This detects a change, it does not prevent one (see teachers.md)."""
+    data = autograder if isinstance(autograder, bytes) else Path(autograder).read_bytes()
+    expected = digests(data)
+    graded = Graded(student or notebook.stem)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f"grade-{notebook.stem}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         try:
             json.loads(notebook.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as e:
             graded.problem = f"not a notebook (invalid JSON: {e})"
             return graded
-        out = Path(tmp) / "out"
-        out.mkdir()
+        ag = Path(tmp) / "autograder"
+        zip_copy = Path(tmp) / f"{assignment}-autograder.zip"
+        zip_copy.write_bytes(data)
         submission = Path(tmp) / "in" / f"{assignment}.ipynb"
         submission.parent.mkdir()
         shutil.copy(notebook, submission)
-        otter = Path(sys.executable).with_name("otter")
-        command = [str(otter), "run", "-a", str(autograder), "-o", str(out), str(submission)]
+        command = [sys.executable, "-c", RUN, str(zip_copy), str(submission), str(ag)]
         with subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, **ONE_THREAD}, start_new_session=True, cwd=tmp,
@@ -100,7 +155,10 @@ def grade_one(notebook: Path, assignment: str, autograder: Path, timeout: float)
                 return graded
             finally:
                 graded.seconds = time.perf_counter() - start
-        results = out / "results.json"
+        results = ag / "results" / "results.json"
+        if changed(ag, expected):
+            graded.problem = CHANGED
+            return graded
         if run.returncode or not results.is_file():
             last = [line for line in log.splitlines() if line.strip()][-1:] or ["no output"]
             graded.problem = f"otter run failed (exit {run.returncode}): {last[0][:300]}"
@@ -127,40 +185,66 @@ def feedback(graded: Graded, points: dict[str, float]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def student_notebooks(submissions: Path) -> dict[str, Path]:
+    """The notebooks of a folder of submissions, by student id: ``<student>.ipynb`` at the
+    top, or one notebook in a folder per student (as an LMS exports them:
+    ``<student>/<anything>.ipynb``, the student id being the folder's path)."""
+    found: dict[str, Path] = {}
+    for path in sorted(submissions.rglob("*.ipynb")):
+        rel = path.relative_to(submissions)
+        if any(part.startswith(".") for part in rel.parts):  # .ipynb_checkpoints and the like
+            continue
+        student = path.stem if len(rel.parts) == 1 else "/".join(rel.parts[:-1])
+        if student in found:
+            raise SystemExit(f"make grade: two notebooks for {student}: {found[student]}, {path}")
+        found[student] = path
+    return found
+
+
 def grade(assignment: str, submissions: Path, out: Path, jobs: int, timeout: float,
           autograder: Path | None = None) -> list[Graded]:  # fmt: skip
-    """Grade every notebook of ``submissions``; write the gradebook and the feedback files."""
+    """Grade every notebook of ``submissions``; write the gradebook and the feedback files.
+
+    The gradebook is merged: the rows of the students graded now are replaced or added,
+    the other rows (an earlier run's) are kept; so are their feedback files."""
     autograder = autograder or (
         ROOT / "_build" / "assignments" / assignment / "autograder" / f"{assignment}-autograder.zip"
     )
     if not autograder.is_file():
         raise SystemExit(f"make grade: no autograder {autograder}: run make assignments first")
-    notebooks = sorted(submissions.glob("*.ipynb"))
+    notebooks = student_notebooks(submissions)
     if not notebooks:
         raise SystemExit(f"make grade: no .ipynb in {submissions}")
+    data = autograder.read_bytes()  # once: every student is graded with these bytes
     points = questions(autograder)
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # each thread waits on one otter run
         graded = list(
-            pool.map(lambda nb: grade_one(nb, assignment, autograder, timeout), notebooks)
-        )
-    shutil.rmtree(out / "feedback", ignore_errors=True)
-    (out / "feedback").mkdir(parents=True)
-    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
+            pool.map(lambda item: grade_one(item[1], assignment, data, timeout, item[0]),
+                     notebooks.items())
+        )  # fmt: skip
+    if autograder.read_bytes() != data:
+        print(f"make grade: WARNING: {autograder} changed while grading (rewritten by a "
+              "notebook?); every student was graded with the zip as it was before",
+              file=sys.stderr)  # fmt: skip
+    header = ["student", *points, "total", "max", "seconds", "problem"]
+    rows: dict[str, list[str]] = {}
+    book = out / "gradebook.csv"
+    if book.is_file():
+        with open(book, newline="", encoding="utf-8") as f:
+            old = list(csv.reader(f))
+        if old and old[0] == header:
+            rows = {r[0]: r for r in old[1:] if r}
+    for g in graded:
+        scores = [g.scores.get(q, 0.0) for q in points]
+        rows[g.student] = [g.student, *(f"{s:g}" for s in scores), f"{sum(scores):g}",
+                           f"{sum(points.values()):g}", f"{g.seconds:.1f}", g.problem]  # fmt: skip
+        path = out / "feedback" / f"{g.student}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(feedback(g, points), "utf-8")
+    with open(book, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student", *points, "total", "max", "seconds", "problem"])
-        for g in graded:
-            scores = [g.scores.get(q, 0.0) for q in points]
-            writer.writerow(
-                [
-                    g.student,
-                    *(f"{s:g}" for s in scores),
-                    f"{sum(scores):g}",
-                    f"{sum(points.values()):g}",
-                    f"{g.seconds:.1f}",
-                    g.problem,
-                ]
-            )
-            (out / "feedback" / f"{g.student}.txt").write_text(feedback(g, points), "utf-8")
+        writer.writerow(header)
+        writer.writerows(rows[k] for k in sorted(rows))
     return graded
 
 

@@ -50,6 +50,63 @@ A1_DELEGATING = {
     z, c_prev, params = cache["z"], cache["c_prev"], cache["params"]""",
 }
 
+#: A notebook that rewrites the autograder's test files on disk, wherever otter put them,
+#: so that every test case passes (make grade finds the change: 0, with the reason).
+REWRITE_TESTS = """
+import glob, os
+_PATCH = "\\n".join([
+    "import functools as _ft",
+    "from otter.test_files import test_case as _real_tc",
+    "def test_case(**kw):",
+    "    def deco(f):",
+    "        @_ft.wraps(f)",
+    "        def g(*a, **k): return None",
+    "        return _real_tc(**kw)(g)",
+    "    return deco",
+    "",
+])
+for _d in [".", "..", "../.."]:
+    for _f in glob.glob(os.path.join(_d, "tests", "*.py")):
+        _s = open(_f).read()
+        if "_real_tc" not in _s:
+            open(_f, "w").write(_s.replace("from otter.test_files import test_case\\n", _PATCH))
+"""
+
+#: np.allclose replaced by a function that claims to be NumPy's, and the notebook's ``np``
+#: bound to a module of its own whose allclose agrees with anything.
+DISGUISED_NUMPY = """
+
+
+def _agree(*a, **k):
+    return True
+
+
+_agree.__module__, _agree.__name__, _agree.__qualname__ = "numpy", "allclose", "allclose"
+np.allclose = np.isclose = _agree
+
+import types as _types
+
+_numpy = np
+
+
+class _NP(_types.ModuleType):
+    def __getattr__(self, k):
+        return getattr(_numpy, k)
+
+
+np = _NP("numpy")
+np.allclose = lambda *a, **k: True"""
+
+#: An ndarray subclass whose subtraction says "no difference".
+LIAR = """
+
+
+class Liar(np.ndarray):
+    def __sub__(self, other):
+        return np.zeros(self.shape, self.dtype)
+
+    __rsub__ = __sub__"""
+
 LR_LINE = '    "lr": 3e-2,  # 100 times the given learning rate: Adam\'s steps are about lr in size'
 
 SUBMISSIONS = {
@@ -153,6 +210,28 @@ SUBMISSIONS = {
                 ),
             ],
         ),
+        # the grading files rewritten on disk so that every test passes
+        "rewrites_tests": ("solution", [(A1_SETUP, A1_SETUP + "\n" + REWRITE_TESTS)]),
+        # the patched probe's sign error, with NumPy disguised: a fake allclose that says it
+        # is NumPy's, and the notebook's np a module of its own
+        "disguised_numpy": (
+            "solution",
+            [
+                ("da_f = dc * c_prev * f_t * (1 - f_t)", "da_f = -dc * c_prev * f_t * (1 - f_t)"),
+                (A1_SETUP, A1_SETUP + DISGUISED_NUMPY),
+            ],
+        ),
+        # zeros out of the forward pass, as an ndarray subclass whose subtraction lies
+        "liar_subclass": (
+            "solution",
+            [
+                (A1_SETUP, A1_SETUP + LIAR),
+                (
+                    "    return h_t, c_t, cache",
+                    "    return np.zeros_like(h_t).view(Liar), np.zeros_like(c_t).view(Liar), cache",
+                ),
+            ],
+        ),
     },
     "gates_gradients": {
         "unchanged": ("student", []),
@@ -174,6 +253,32 @@ SUBMISSIONS = {
                     "from lstm_lib import LSTMParams, lstm_backward, lstm_forward, lstm_step_forward",
                     "import lstm_lib\nfrom lstm_lib import LSTMParams, lstm_backward, lstm_forward, "
                     "lstm_step_forward",
+                ),
+            ],
+        ),
+        # the library's answers reached round the withheld functions: hold_gate through a
+        # reloaded lstm_lib.ablation, jacobian through a __code__ saved at the top
+        "library_reloaded": (
+            "solution",
+            [
+                (
+                    "    # BEGIN SOLUTION\n    arrays = params.arrays()",
+                    "    abl = importlib.reload(sys.modules['lstm_lib.ablation'])\n"
+                    "    held = params\n    for unit in range(params.hidden_size):\n"
+                    "        held = abl.clamp_gate(held, gate, unit, value)\n    return held\n"
+                    "    # BEGIN SOLUTION\n    arrays = params.arrays()",
+                ),
+                (
+                    "    # BEGIN SOLUTION\n    columns = []",
+                    "    return _lib(fn, v)\n    # BEGIN SOLUTION\n    columns = []",
+                ),
+                (
+                    "from lstm_lib import LSTMParams, lstm_backward, lstm_forward, lstm_step_forward",
+                    "import importlib, sys, types\n\nimport lstm_lib\n"
+                    "from lstm_lib import LSTMParams, lstm_backward, lstm_forward, lstm_step_forward\n"
+                    "\n_f = lstm_lib.numerical_jacobian\n"
+                    "_lib = types.FunctionType(_f.__code__, _f.__globals__, 'j', _f.__defaults__)\n"
+                    "_lib.__kwdefaults__ = _f.__kwdefaults__",
                 ),
             ],
         ),
@@ -253,6 +358,9 @@ SUBMISSIONS = {
     },
 }
 
+#: Kinds that make grade cannot grade, and the reason it gives (every question scores 0).
+NOT_GRADED = {"lstm_cell": {"rewrites_tests": "the grading files were changed by the notebook"}}
+
 #: Per kind, the test functions that must fail (everything else passes), and a phrase of
 #: the feedback. "unchanged" fails everything; "solution" nothing.
 EXPECTED = {
@@ -283,6 +391,14 @@ EXPECTED = {
             "test_backward_batch_float32 test_rel_x_t_is_computed",
             "dx_t (B = 1, D = 1, H = 1, float64): expected shape (1, 1)",
         ),
+        "disguised_numpy": (
+            "test_backward_forget_gate test_backward_states test_backward_batch_float32",
+            "grads.W_f (B = 1, D = 1, H = 1, float64): 2 of 2 entries differ",
+        ),
+        "liar_subclass": (
+            "test_forward_random_shapes test_forward_float32 test_forward_batch_is_rows",
+            "numpy.ndarray itself, not a subclass",
+        ),
     },
     "gates_gradients": {
         "library": (
@@ -300,6 +416,12 @@ EXPECTED = {
             "h_max_output_shut (the largest |h_t| with the output gate shut): expected",
         ),
         "shortcut": ("test_jacobian_of_a_full_matrix", "jacobian(v -> tanh(A @ v), v)"),
+        # the public tests call the student's functions directly and pass; the hidden ones
+        # (run under the profiler) see the library's code
+        "library_reloaded": (
+            "test_hold_gate_changes_nothing_else test_jacobian_of_a_full_matrix",
+            "calls lstm_lib.clamp_gate, the library's own answer",
+        ),
     },
     "long_dependency": {
         "patched": ("test_solved_hidden_seed_0 test_solved_hidden_seed_1", "not solved"),

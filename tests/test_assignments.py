@@ -53,7 +53,9 @@ def test_every_zip_holds_the_licence_and_only_what_it_should(assignments, name):
         student = set(zf.namelist())
     with zipfile.ZipFile(teaching.autograder_zip(name)) as zf:
         grader = set(zf.namelist())
-    assert "LICENSE" in student and "files/LICENSE" in grader
+    assert "LICENSE" in student and "files/LICENSE" in grader and "NOTICE" in student
+    with zipfile.ZipFile(student_zip) as zf:
+        assert "CC BY 4.0" in zf.read("NOTICE").decode()
     assert f"{name}.ipynb" in student and "requirements-student.txt" in student
     with zipfile.ZipFile(student_zip) as zf:
         wanted = zf.read("requirements-student.txt").decode().splitlines()
@@ -154,3 +156,12 @@ def test_rubric_settings_that_do_not_help_reproduce():
     assert all(r.solved for r in fast)
     steps = " and ".join(str(r.steps_to_solve) for r in fast)
     assert f"without clipping, solved after {steps} iterations" in guide
+
+
+def test_the_variant_s_rubric_numbers_are_written(assignments):
+    # The default build's numbers are those the rubric in teachers.md quotes.
+    out = teaching.autograder_zip("long_dependency").parents[1] / "rubric-numbers.md"
+    text = out.read_text()
+    assert "solved after 350 iterations" in text and "| 0.16 |" in text and "87 %" in text
+    gates = teaching.autograder_zip("gates_gradients").parents[1] / "rubric-numbers.md"
+    assert "| 4 | 1.19 | 0.167 |" in gates.read_text()

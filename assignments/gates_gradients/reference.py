@@ -96,3 +96,17 @@ def expected(c: dict) -> dict:
 #: lstm_lib's functions withheld while grading (assignments/_grading/withheld.py): its gate
 #: clamp (question 1) and its finite differences (question 3).
 WITHHELD = ("clamp_gate", "numerical_gradient", "numerical_jacobian")
+
+
+def rubric_numbers(c: dict, e: dict) -> str:
+    """The numbers question 5's rubric quotes (teachers.md), for this build's variant."""
+    rows = "\n".join(
+        f"| {b:g} | {full:.3g} | {direct:.3g} | {full / direct:.3g} |"
+        for b, full, direct in ((b, e["full"][b], e["direct"][b]) for b in BIASES)
+    )
+    return (
+        "Question 5 (written): the gradient at C_0 per forget bias, as the solution computes it\n"
+        "for this variant (the rubric in teachers.md quotes the default build's).\n\n"
+        "| forget bias | full gradient | direct path | full / direct |\n|---|---|---|---|\n"
+        f"{rows}\n"
+    )
