@@ -53,6 +53,18 @@ STREAMS = 16
 CONTROL_UNITS = 5
 
 
+def _check_rows(
+    name: str, a: np.ndarray, ndim: int, rows: int | None, source: str = ""
+) -> np.ndarray:
+    """``a`` has ``ndim`` axes, at least one row (``rows`` of them if given), all finite."""
+    if a.ndim != ndim or a.shape[0] == 0 or (rows is not None and a.shape[0] != rows):
+        want = ("(N,)", "(N, K)")[ndim - 1] if rows is None else f"{rows} rows ({source})"
+        raise ValueError(f"{name}: expected {ndim} axes, {want}, got shape {a.shape}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name}: expected finite values, got NaN or inf")
+    return a
+
+
 def auc(scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The AUC of each column of ``scores`` (N, K) for the boolean ``labels`` (N,).
 
@@ -62,7 +74,11 @@ def auc(scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
     scores = np.asarray(scores, dtype=np.float64)
     if scores.ndim == 1:
         return auc(scores[:, None], labels)[0]
-    labels = np.asarray(labels, bool)
+    _check_rows("scores", scores, 2, None)
+    labels = np.asarray(labels)
+    if labels.dtype != bool:
+        raise TypeError(f"labels: expected a boolean array, got dtype {labels.dtype}")
+    _check_rows("labels", labels, 1, scores.shape[0], "N from scores")
     n_pos = int(labels.sum())
     n_neg = labels.size - n_pos
     if n_pos == 0 or n_neg == 0:
@@ -124,7 +140,21 @@ def linear_probe(
     ridge: float = 1e-3,
 ) -> float:
     """Least squares from all H standardised cell states to the feature, fitted on the
-    selection text (with a small ridge), scored on the measurement text (r or AUC)."""
+    selection text (with a small ridge), scored on the measurement text (r or AUC).
+
+    ``select_states`` (N, H) and ``select_target`` (N,); ``measure_states`` (M, H) and
+    ``measure_target`` (M,).
+    """
+    select_states = _check_rows("select_states", np.asarray(select_states, np.float64), 2, None)
+    H = select_states.shape[1]
+    measure_states = np.asarray(measure_states, np.float64)
+    if measure_states.ndim != 2 or measure_states.shape[1] != H:
+        raise ValueError(
+            f"measure_states: expected shape (M, {H}) (H from select_states), "
+            f"got {measure_states.shape}"
+        )
+    _check_rows("select_target", np.asarray(select_target), 1, len(select_states), "N")
+    _check_rows("measure_target", np.asarray(measure_target), 1, len(measure_states), "M")
     mean = select_states.mean(axis=0)
     std = select_states.std(axis=0) + 1e-6
     X = (np.asarray(select_states, np.float64) - mean) / std

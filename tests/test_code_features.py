@@ -150,3 +150,42 @@ def test_cell_text_css_parses_and_hides_all_but_the_checked_view():
     rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
     assert "".join(f"{s}{{{b}}}" for s, b in rules).replace(" ", "") == css.replace(" ", "")
     assert (".t .view", "display: none;") in [(s.strip(), b) for s, b in rules]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: auc(np.ones((4, 2)), np.array([0, 1, 2, 3])),
+            TypeError,
+            "labels: expected a boolean",
+        ),
+        (
+            lambda: auc(np.ones((4, 2)), np.array([True, False])),
+            ValueError,
+            "labels: expected 1 axes, 4 rows",
+        ),
+        (
+            lambda: auc(np.full((2, 1), np.nan), np.array([True, False])),
+            ValueError,
+            "scores: expected finite",
+        ),
+        (
+            lambda: linear_probe(
+                np.ones((5, 3)), np.ones(5), np.ones((4, 2)), np.ones(4), "column"
+            ),
+            ValueError,
+            r"measure_states: expected shape \(M, 3\)",
+        ),
+        (
+            lambda: linear_probe(
+                np.ones((5, 3)), np.ones(4), np.ones((4, 3)), np.ones(4), "column"
+            ),
+            ValueError,
+            "select_target: expected 1 axes, 5 rows",
+        ),
+    ],
+)
+def test_auc_and_linear_probe_name_a_bad_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
